@@ -5,7 +5,7 @@
  * e.g. `Network.fit: argument "y" must have 4 rows (one per sample of x), got 3`.
  */
 export class DeltapropError extends Error {
-  override readonly name = 'DeltapropError';
+  override readonly name: string = 'DeltapropError';
   constructor(message: string) {
     super(message);
     // Keep `instanceof` working when compiled to ES5-style classes by a user's bundler.
@@ -41,4 +41,25 @@ export function describe(value: unknown): string {
   if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a typed array of length ${(value as unknown as ArrayLike<number>).length}`;
   return 'an object';
+}
+
+/**
+ * Thrown by `Network.fit` when training cannot go on: the loss or a weight became non-finite
+ * (the weights are restored to their values before that batch), or the `onEpoch` callback threw
+ * (the weights stay as they were after the last complete epoch; the callback's error is the `cause`).
+ */
+export class TrainingError extends DeltapropError {
+  /** The epoch (1-based) during which training stopped. */
+  readonly epoch: number;
+  /** The batch (1-based) of that epoch at which training stopped; 0 when the callback threw. */
+  readonly batch: number;
+  /** The last finite batch loss seen before stopping, or NaN if there was none. */
+  readonly lastLoss: number;
+  constructor(message: string, epoch: number, batch: number, lastLoss: number, cause?: unknown) {
+    super(message);
+    this.epoch = epoch;
+    this.batch = batch;
+    this.lastLoss = lastLoss;
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
+  }
 }

@@ -1,0 +1,91 @@
+/**
+ * Gradient checking: backpropagation against central finite differences,
+ *   ∂g/∂θ ≈ (g(θ + ε) − g(θ − ε)) / 2ε,
+ * on every weight and bias, where g is the batch-mean loss. Each parameter is restored to its
+ * exact original value after it is probed, so the network is left as it was.
+ */
+import { DeltapropError, fail } from './errors.js';
+import { type Loss, type LossName, resolveLoss } from './losses.js';
+import { checkTargets, createWorkspace, forwardPass, Network } from './network.js';
+import { checkOptionNames, type MatrixLike, positiveFinite, toMatrix, toOptions } from './validate.js';
+
+export interface GradientCheckOptions {
+  /** ε, the finite-difference step. @default 1e-5 */
+  readonly epsilon?: number;
+  /**
+   * Gradients smaller than this in magnitude are compared absolutely: the relative error is
+   * |a − n| / max(|a|, |n|, floor). @default 1e-7
+   */
+  readonly floor?: number;
+}
+
+export interface GradientCheckResult {
+  /** The largest relative error over all parameters. */
+  readonly maxRelativeError: number;
+  /** Where it is: layer index, which parameter array, and the index in it (row-major for weights). */
+  readonly layer: number;
+  readonly parameter: 'weights' | 'biases';
+  readonly index: number;
+  /** The backpropagated and the finite-difference gradient at that place. */
+  readonly analytic: number;
+  readonly numeric: number;
+  /** The largest relative error of each layer's weights and biases. */
+  readonly perLayer: ReadonlyArray<{ readonly weights: number; readonly biases: number }>;
+}
+
+export function checkGradients(
+  net: Network,
+  x: MatrixLike,
+  y: MatrixLike,
+  loss: LossName | Loss,
+  options?: GradientCheckOptions,
+): GradientCheckResult {
+  const where = 'checkGradients';
+  if (!((net as unknown) instanceof Network)) fail(where, 'net', 'a Network', net);
+  const lossFn = resolveLoss(where, 'loss', loss);
+  const o = toOptions(where, 'options', options);
+  checkOptionNames(where, 'options', o, ['epsilon', 'floor']);
+  const epsilon = o['epsilon'] === undefined ? 1e-5 : positiveFinite(where, 'options.epsilon', o['epsilon']);
+  const floor = o['floor'] === undefined ? 1e-7 : positiveFinite(where, 'options.floor', o['floor']);
+  const X = toMatrix(where, 'x', x, net.input);
+  const Y = toMatrix(where, 'y', y, net.output);
+  if (Y.rows !== X.rows) {
+    throw new DeltapropError(`${where}: argument "y" must have ${X.rows} rows (one per sample of x), got ${Y.rows}`);
+  }
+  checkTargets(where, 'y', lossFn, Y);
+
+  const analytic = net.backward(net.forward(X), Y, lossFn);
+  const ws = createWorkspace(net, X.rows, false);
+  ws.activations[0]!.data.set(X.data);
+  const z = ws.activations[net.layers.length]!;
+  const g = (): number => {
+    forwardPass(net, ws);
+    return lossFn.value(z, Y);
+  };
+
+  let worst = { maxRelativeError: -1, layer: 0, parameter: 'weights' as 'weights' | 'biases', index: 0, analytic: 0, numeric: 0 };
+  const perLayer: Array<{ weights: number; biases: number }> = [];
+  for (let n = 0; n < net.layers.length; n++) {
+    const layer = net.layers[n]!;
+    const errors = { weights: 0, biases: 0 };
+    for (const parameter of ['weights', 'biases'] as const) {
+      const values = parameter === 'weights' ? layer.weights.data : layer.biases;
+      const grads = parameter === 'weights' ? analytic.weightGradients[n]!.data : analytic.biasGradients[n]!;
+      for (let i = 0; i < values.length; i++) {
+        const original = values[i]!;
+        values[i] = original + epsilon;
+        const plus = g();
+        values[i] = original - epsilon;
+        const minus = g();
+        values[i] = original;
+        const numeric = (plus - minus) / (2 * epsilon);
+        const a = grads[i]!;
+        const error = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
+        if (error > errors[parameter]) errors[parameter] = error;
+        if (error > worst.maxRelativeError) worst = { maxRelativeError: error, layer: n, parameter, index: i, analytic: a, numeric };
+      }
+    }
+    perLayer.push(errors);
+  }
+  return { ...worst, perLayer };
+}

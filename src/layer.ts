@@ -1,0 +1,57 @@
+/**
+ * A dense (fully connected) layer n: weights W_n (units × inputs), biases B_n (units), activation f_n.
+ *
+ * Its two steps, batched (rows are samples, DESIGN §2):
+ *   forward    A_n = Z_{n-1} · W_nᵀ + 1·B_nᵀ,   Z_n = f_n(A_n)
+ *   backward   ΔW_n = (1/k) Δ_nᵀ · Z_{n-1},  ΔB_n = (1/k) column sums of Δ_n,
+ *              and, for the layer below, Δ_n · W_n (to be multiplied by J(f_{n-1})(A_{n-1}))
+ */
+import type { Activation } from './activations.js';
+import { columnSums, matmulNN, matmulNT, matmulTN } from './kernels.js';
+import { Matrix } from './matrix.js';
+
+export class Dense {
+  /** Width of the input Z_{n-1}. */
+  readonly inputs: number;
+  /** Number of units (width of A_n and Z_n). */
+  readonly units: number;
+  /** W_n, units × inputs: row i holds the weights into unit i. */
+  readonly weights: Matrix;
+  /** B_n, one per unit. */
+  readonly biases: Float64Array;
+  /** f_n. */
+  readonly activation: Activation;
+
+  constructor(inputs: number, units: number, activation: Activation, weights?: Matrix, biases?: Float64Array) {
+    this.inputs = inputs;
+    this.units = units;
+    this.activation = activation;
+    this.weights = weights ?? new Matrix(units, inputs);
+    this.biases = biases ?? new Float64Array(units);
+  }
+
+  /** sums = input · Wᵀ + 1·Bᵀ (k × units), acts = f(sums). */
+  forward(sums: Matrix, acts: Matrix, input: Matrix): void {
+    matmulNT(sums, input, this.weights, this.biases);
+    this.activation.forward(acts, sums);
+  }
+
+  /**
+   * Gradients of the batch-mean loss from this layer's deltas Δ_n (k × units):
+   *   dWeights = (1/k) Δ_nᵀ · input   (units × inputs)   ΔW_n = δ_nᵀ Z_{n-1}ᵀ, averaged
+   *   dBiases  = (1/k) Σ_rows Δ_n     (units)            ΔB_n = δ_nᵀ, averaged
+   *   dInput   = Δ_n · W_n            (k × inputs)       when given; skipped for the first layer
+   */
+  backward(
+    dWeights: Matrix,
+    dBiases: Float64Array,
+    dInput: Matrix | undefined,
+    deltas: Matrix,
+    input: Matrix,
+  ): void {
+    const scale = 1 / deltas.rows;
+    matmulTN(dWeights, deltas, input, scale);
+    columnSums(dBiases, deltas, scale);
+    if (dInput !== undefined) matmulNN(dInput, deltas, this.weights);
+  }
+}

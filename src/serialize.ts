@@ -1,0 +1,163 @@
+/**
+ * Saving and loading networks as plain JSON.
+ *
+ *   { "format": "deltaprop-network", "version": 1, "input": 2,
+ *     "layers": [ { "units": 8, "activation": "tanh", "weights": [...], "biases": [...] }, … ] }
+ *
+ * `weights` holds the units × inputs values of W_n row by row. JavaScript writes every float64
+ * in the shortest form that reads back to the same bits, so a round trip is exact.
+ * Loading treats its input as untrusted: every field is checked (types, shapes, lengths, finite
+ * numbers, known names) before anything is allocated, and nothing is read from the prototype chain.
+ */
+import { type Activation, type ActivationJSON, resolveActivation } from './activations.js';
+import { DeltapropError, describe, fail } from './errors.js';
+import { Dense } from './layer.js';
+import { MAX_ELEMENTS, Matrix } from './matrix.js';
+import { Network } from './network.js';
+
+export const FORMAT = 'deltaprop-network';
+export const VERSION = 1;
+
+export interface LayerJSON {
+  readonly units: number;
+  readonly activation: ActivationJSON;
+  /** units × inputs values, row by row. */
+  readonly weights: number[];
+  readonly biases: number[];
+}
+
+export interface NetworkJSON {
+  readonly format: typeof FORMAT;
+  readonly version: number;
+  readonly input: number;
+  readonly layers: LayerJSON[];
+}
+
+export interface FromJSONOptions {
+  /** Your own activations, by the name their `toJSON()` writes. */
+  readonly activations?: Readonly<Record<string, Activation>>;
+}
+
+export function networkToJSON(net: Network): NetworkJSON {
+  return {
+    format: FORMAT,
+    version: VERSION,
+    input: net.input,
+    layers: net.layers.map((l) => ({
+      units: l.units,
+      activation: l.activation.toJSON(),
+      weights: Array.from(l.weights.data),
+      biases: Array.from(l.biases),
+    })),
+  };
+}
+
+const WHERE = 'Network.fromJSON';
+const TOP_KEYS = ['format', 'version', 'input', 'layers'];
+const LAYER_KEYS = ['units', 'activation', 'weights', 'biases'];
+
+function own(o: object, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+}
+
+function plainObject(arg: string, v: unknown): object {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(WHERE, arg, 'an object', v);
+  return v;
+}
+
+function onlyKeys(arg: string, o: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key)) {
+      throw new DeltapropError(`${WHERE}: argument "${arg}" has an unknown field ${describe(key)}; expected only ${allowed.join(', ')}`);
+    }
+  }
+}
+
+function readCount(arg: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_ELEMENTS) {
+    fail(WHERE, arg, `an integer in [1, ${MAX_ELEMENTS}]`, v);
+  }
+  return v;
+}
+
+/** Copies an array of exactly `length` finite numbers into a new Float64Array (length checked first). */
+function readNumbers(arg: string, v: unknown, length: number): Float64Array {
+  if (!Array.isArray(v)) fail(WHERE, arg, `an array of ${length} numbers`, v);
+  if (v.length !== length) fail(WHERE, arg, `an array of ${length} numbers`, `${v.length} values`);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    const x: unknown = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) fail(WHERE, `${arg}[${i}]`, 'a finite number', x);
+    out[i] = x;
+  }
+  return out;
+}
+
+export function networkFromJSON(json: unknown, options?: FromJSONOptions): Network {
+  let custom: Readonly<Record<string, Activation>> | undefined;
+  if (options !== undefined) {
+    const o = plainObject('options', options);
+    onlyKeys('options', o, ['activations']);
+    const acts = own(o, 'activations');
+    if (acts !== undefined) custom = plainObject('options.activations', acts) as Record<string, Activation>;
+  }
+  let doc: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      doc = JSON.parse(json);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DeltapropError(`${WHERE}: argument "json" must be valid JSON text, got a string that does not parse (${reason})`);
+    }
+  }
+  const top = plainObject('json', doc);
+  const format = own(top, 'format');
+  if (format !== FORMAT) fail(WHERE, 'json.format', `'${FORMAT}'`, format);
+  const version = own(top, 'version');
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    fail(WHERE, 'json.version', 'a positive integer', version);
+  }
+  if (version > VERSION) {
+    throw new DeltapropError(
+      `${WHERE}: argument "json.version" must be at most ${VERSION} (this version of deltaprop reads formats 1 to ${VERSION}), got ${version}; upgrade deltaprop to load it`,
+    );
+  }
+  onlyKeys('json', top, TOP_KEYS);
+  const input = readCount('json.input', own(top, 'input'));
+  const layersJSON = own(top, 'layers');
+  if (!Array.isArray(layersJSON) || layersJSON.length === 0) fail(WHERE, 'json.layers', 'a non-empty array', layersJSON);
+  if (layersJSON.length > 10_000) fail(WHERE, 'json.layers', 'at most 10000 layers', `${layersJSON.length}`);
+
+  // First pass: shapes only, so that nothing large is allocated for a file that lies about its sizes.
+  let inputs = input;
+  let total = 0;
+  for (let n = 0; n < layersJSON.length; n++) {
+    const arg = `json.layers[${n}]`;
+    const l = plainObject(arg, layersJSON[n]);
+    onlyKeys(arg, l, LAYER_KEYS);
+    const units = readCount(`${arg}.units`, own(l, 'units'));
+    total += units * inputs + units;
+    if (total > MAX_ELEMENTS) fail(WHERE, 'json.layers', `at most ${MAX_ELEMENTS} parameters in all`, `${total} or more`);
+    const w = own(l, 'weights');
+    if (!Array.isArray(w) || w.length !== units * inputs) {
+      fail(WHERE, `${arg}.weights`, `an array of units × inputs = ${units} × ${inputs} = ${units * inputs} numbers`, Array.isArray(w) ? `${w.length} values` : w);
+    }
+    const b = own(l, 'biases');
+    if (!Array.isArray(b) || b.length !== units) fail(WHERE, `${arg}.biases`, `an array of ${units} numbers`, Array.isArray(b) ? `${b.length} values` : b);
+    inputs = units;
+  }
+
+  const layers: Dense[] = [];
+  inputs = input;
+  for (let n = 0; n < layersJSON.length; n++) {
+    const arg = `json.layers[${n}]`;
+    const l = layersJSON[n] as object;
+    const units = own(l, 'units') as number;
+    const activation = resolveActivation(WHERE, `${arg}.activation`, own(l, 'activation'), custom);
+    const weights = new Matrix(units, inputs, readNumbers(`${arg}.weights`, own(l, 'weights'), units * inputs));
+    const biases = readNumbers(`${arg}.biases`, own(l, 'biases'), units);
+    layers.push(new Dense(inputs, units, activation, weights, biases));
+    inputs = units;
+  }
+  return new Network(input, layers);
+}
