@@ -149,12 +149,10 @@ export function fitNetwork(net: Network, x: MatrixLike, y: MatrixLike, options?:
     if (o['learningRate'] !== undefined || o['weightDecay'] !== undefined) {
       throw new DeltapropError(`${where}: argument "options" must give either "optimizer" or "learningRate"/"weightDecay", not both`);
     }
-    const opt = o['optimizer'] as Partial<Optimizer> | null;
-    if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function') {
-      fail(where, 'options.optimizer', 'an optimizer made by sgd()', opt);
-    }
-    learningRate = positiveFinite(where, 'options.optimizer.learningRate', opt.learningRate);
-    weightDecay = nonNegativeFinite(where, 'options.optimizer.weightDecay', opt.weightDecay);
+    const opt = toOptions(where, 'options.optimizer', o['optimizer']);
+    if (typeof opt['step'] !== 'function') fail(where, 'options.optimizer', 'an optimizer made by sgd()', opt);
+    learningRate = positiveFinite(where, 'options.optimizer.learningRate', opt['learningRate']);
+    weightDecay = nonNegativeFinite(where, 'options.optimizer.weightDecay', opt['weightDecay']);
   } else {
     learningRate = o['learningRate'] === undefined ? DEFAULT_LEARNING_RATE : positiveFinite(where, 'options.learningRate', o['learningRate']);
     weightDecay = o['weightDecay'] === undefined ? 0 : nonNegativeFinite(where, 'options.weightDecay', o['weightDecay']);
