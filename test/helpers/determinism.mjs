@@ -1,0 +1,58 @@
+// The fixed-seed training run whose final weights must hash to the same value in every
+// JavaScript engine (Node and Chromium). Plain ESM JavaScript so that the browser test can load
+// it without a bundler: pass it the deltaprop module namespace.
+//
+// The data comes from deltaprop's own seeded generator and the network uses every activation
+// built on the library's elementary functions (tanh, sigmoid, softplus, softmax), so the hash
+// changes if any engine-dependent rounding leaks into training.
+
+/** FNV-1a (32-bit, two seeds → 64 bits as 16 hex digits) over the bytes of every parameter. */
+export function hashNetwork(net) {
+  let h1 = 0x811c9dc5 | 0;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (const layer of net.layers) {
+    for (const values of [layer.weights.data, layer.biases]) {
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      for (let i = 0; i < bytes.length; i++) {
+        h1 = Math.imul(h1 ^ bytes[i], 0x01000193);
+        h2 = Math.imul(h2 ^ bytes[i], 0x01000193) ^ (h2 >>> 15);
+      }
+    }
+  }
+  const hex = (h) => (h >>> 0).toString(16).padStart(8, '0');
+  return hex(h1) + hex(h2);
+}
+
+/** Trains the fixed-seed network and returns { hash, loss }. */
+export function runDeterminismScenario(deltaprop) {
+  const { Network, Random } = deltaprop;
+  const random = new Random(2024);
+  const x = [];
+  const y = [];
+  for (let i = 0; i < 200; i++) {
+    const a = random.uniform(-3, 3);
+    const b = random.uniform(-3, 3);
+    x.push([a, b]);
+    y.push(a * b > 0 ? [1, 0] : [0, 1]);
+  }
+  const net = Network.create({
+    input: 2,
+    layers: [
+      { units: 8, activation: 'tanh' },
+      { units: 8, activation: 'softplus' },
+      { units: 6, activation: 'sigmoid' },
+      { units: 2, activation: 'softmax' },
+    ],
+    seed: 7,
+  });
+  const history = net.fit(x, y, {
+    loss: 'categoricalCrossEntropy',
+    learningRate: 0.3,
+    weightDecay: 1e-4,
+    batchSize: 16,
+    epochs: 25,
+    shuffle: true,
+    seed: 11,
+  });
+  return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss };
+}
