@@ -134,12 +134,15 @@ const relu: Activation = {
 // leakyRelu: f(x) = x if x > 0 else slope·x,  f'(x) = 1 if x > 0 else slope
 // ---------------------------------------------------------------------------------------------
 
+/** Every leaky ReLU made by `leakyRelu(slope)`: built-ins, although each slope is a new object. */
+const leakyReluInstances = new WeakSet<Activation>();
+
 /** A leaky ReLU with the given negative-side slope (default 0.01). */
 export function leakyRelu(slope = 0.01): Activation {
   if (typeof slope !== 'number' || !Number.isFinite(slope)) {
     throw new DeltapropError(`leakyRelu: argument "slope" must be a finite number, got ${describe(slope)}`);
   }
-  return {
+  const f: Activation = {
     name: 'leakyRelu',
     forward(out, a) {
       const A = a.data, Z = out.data, n = A.length;
@@ -155,6 +158,8 @@ export function leakyRelu(slope = 0.01): Activation {
     jacobian: (a) => diagonalJacobian(a, (x) => (x > 0 ? 1 : slope)),
     toJSON: () => ({ name: 'leakyRelu', slope }),
   };
+  leakyReluInstances.add(f);
+  return f;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,7 +290,7 @@ export function resolveActivation(
       if (typeof o['toJSON'] !== 'function') {
         throw new DeltapropError(`${where}: argument "${arg}.toJSON" must be a function, got ${describe(o['toJSON'])}`);
       }
-      const isBuiltin = Object.values<Activation>(activations).includes(spec as Activation);
+      const isBuiltin = Object.values<Activation>(activations).includes(spec as Activation) || leakyReluInstances.has(spec as Activation);
       if (!isBuiltin && isBuiltinActivationName(o['name'])) {
         throw new DeltapropError(
           `${where}: argument "${arg}" is a custom activation named '${o['name']}', which is a built-in name; give it another name`,
