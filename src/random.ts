@@ -65,6 +65,10 @@ export class Random {
 
   /** A uniform integer in [0, n), without modulo bias. `n` must be in [1, 2^32]. */
   int(n: number): number {
+    // Outside [1, 2^32] the rejection loop below would never end (n > 2^32) or give NaN (n < 1).
+    if (!(Number.isInteger(n) && n >= 1 && n <= 4294967296)) {
+      throw new DeltapropError(`Random.int: argument "n" must be an integer in [1, 2^32], got ${describe(n)}`);
+    }
     const limit = 4294967296 - (4294967296 % n);
     let r = this.nextUint32();
     while (r >= limit) r = this.nextUint32();
