@@ -60,6 +60,12 @@ export class Random {
 
   /** A uniform float64 in [lo, hi). */
   uniform(lo: number, hi: number): number {
+    if (typeof lo !== 'number' || !Number.isFinite(lo)) {
+      throw new DeltapropError(`Random.uniform: argument "lo" must be a finite number, got ${describe(lo)}`);
+    }
+    if (typeof hi !== 'number' || !Number.isFinite(hi - lo)) {
+      throw new DeltapropError(`Random.uniform: argument "hi" must be a finite number with hi − lo finite, got ${describe(hi)}`);
+    }
     return lo + (hi - lo) * this.next();
   }
 
@@ -77,6 +83,9 @@ export class Random {
 
   /** Fisher–Yates shuffle of `order` in place. */
   shuffle(order: Uint32Array | Int32Array | number[]): void {
+    if (!(Array.isArray(order) || order instanceof Uint32Array || order instanceof Int32Array) || Object.isFrozen(order)) {
+      throw new DeltapropError(`Random.shuffle: argument "order" must be a writable array, Uint32Array or Int32Array, got ${describe(order)}`);
+    }
     for (let i = order.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = order[i]!;
