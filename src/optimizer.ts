@@ -10,7 +10,7 @@
  */
 import { fail } from './errors.js';
 import { Matrix } from './matrix.js';
-import type { Network } from './network.js';
+import { Network } from './network.js';
 import { checkOptionNames, nonNegativeFinite, positiveFinite, toOptions } from './validate.js';
 
 export interface SgdOptions {
@@ -69,6 +69,7 @@ export function sgdStep(net: Network, g: ParameterGradients, learningRate: numbe
 }
 
 function checkGradientShapes(where: string, net: Network, g: ParameterGradients): void {
+  if (!((net as unknown) instanceof Network)) fail(where, 'net', 'a Network', net);
   const gw: unknown = (g as Partial<ParameterGradients> | null)?.weightGradients;
   const gb: unknown = (g as Partial<ParameterGradients> | null)?.biasGradients;
   if (!Array.isArray(gw) || !Array.isArray(gb)) {
