@@ -9,7 +9,7 @@
  * Both run on a whole batch at once (rows are samples); gradients are of the batch-mean loss.
  */
 import { type Activation, type ActivationName, resolveActivation } from './activations.js';
-import { DeltapropError, fail } from './errors.js';
+import { DeltapropError, describe, fail } from './errors.js';
 import { Dense } from './layer.js';
 import { fusedDelta, type Loss, type LossName, resolveLoss } from './losses.js';
 import { MAX_ELEMENTS, Matrix } from './matrix.js';
@@ -17,6 +17,7 @@ import { Random } from './random.js';
 import { type NetworkJSON, networkFromJSON, networkToJSON, type FromJSONOptions } from './serialize.js';
 import { fitNetwork, type FitOptions, type History } from './train.js';
 import {
+  checkFinite,
   checkOptionNames,
   integerSeed,
   isSample,
@@ -171,15 +172,17 @@ export class Network {
     for (let n = 0; n <= k; n++) {
       const width = n === 0 ? this.input : this.layers[n - 1]!.units;
       const a = trace.activations[n];
-      if (!(a instanceof Matrix) || a.rows !== rows || a.cols !== width || a.data.length !== rows * width) {
+      if (!(a instanceof Matrix) || a.rows !== rows || a.cols !== width || !(a.data instanceof Float64Array) || a.data.length !== rows * width) {
         fail(where, `trace.activations[${n}]`, `a ${rows} × ${width} Matrix`, a instanceof Matrix ? `${a.rows} × ${a.cols}` : a);
       }
+      checkFinite(where, `trace.activations[${n}]`, a);
       if (n < k) {
         const s = trace.sums[n];
         const units = this.layers[n]!.units;
-        if (!(s instanceof Matrix) || s.rows !== rows || s.cols !== units || s.data.length !== rows * units) {
+        if (!(s instanceof Matrix) || s.rows !== rows || s.cols !== units || !(s.data instanceof Float64Array) || s.data.length !== rows * units) {
           fail(where, `trace.sums[${n}]`, `a ${rows} × ${units} Matrix`, s instanceof Matrix ? `${s.rows} × ${s.cols}` : s);
         }
+        checkFinite(where, `trace.sums[${n}]`, s);
       }
     }
     const targets = toMatrix(where, 'y', y, this.output);
@@ -196,6 +199,18 @@ export class Network {
     };
     const grads = createGradients(this);
     backwardPass(this, ws, lossFn, fusedDelta(lossFn, this.layers[k - 1]!.activation), grads);
+    for (let n = 0; n < k; n++) {
+      // A bias gradient is a mean of deltas, so this also catches every non-finite delta.
+      for (const [name, values] of [['weightGradients', grads.weightGradients[n]!.data], ['biasGradients', grads.biasGradients[n]!]] as const) {
+        const i = firstNonFinite(values);
+        if (i >= 0) {
+          throw new DeltapropError(
+            `${where}: argument "trace" gives non-finite gradients (${describe(values[i])} in ${name}[${n}] at index ${i}): ` +
+              'the inputs, targets or weights are too large for float64',
+          );
+        }
+      }
+    }
     return { deltas: ws.deltas, weightGradients: grads.weightGradients, biasGradients: grads.biasGradients };
   }
 
@@ -214,6 +229,13 @@ export class Network {
     ws.activations[0]!.data.set(m.data);
     forwardPass(this, ws);
     const out = ws.activations[this.layers.length]!;
+    const bad = firstNonFinite(out.data);
+    if (bad >= 0) {
+      throw new DeltapropError(
+        `${where}: argument "x" gives a non-finite output (${describe(out.data[bad])} at row ${Math.floor(bad / out.cols)}, column ${bad % out.cols}): ` +
+          'the input or the weights are too large for float64',
+      );
+    }
     return single ? out.data.slice() : out.clone();
   }
 
@@ -239,6 +261,12 @@ export class Network {
   static fromJSON(json: unknown, options?: FromJSONOptions): Network {
     return networkFromJSON(json, options);
   }
+}
+
+/** The index of the first NaN or ±Infinity in `values`, or −1. */
+function firstNonFinite(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
 }
 
 function defaultInit(f: Activation): Init {
