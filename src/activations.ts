@@ -312,7 +312,17 @@ export function resolveActivation(
       }
       return leakyRelu(slope);
     }
-    if (typeof o['name'] === 'string') return resolveActivation(where, arg, o['name'], custom);
+    if (typeof o['name'] === 'string') {
+      // { name } alone; any other field is a typo or a half-written Activation object, not to be ignored.
+      for (const key of Object.keys(o)) {
+        if (key !== 'name') {
+          throw new DeltapropError(
+            `${where}: argument "${arg}" has an unknown field ${describe(key)} (an activation is a name, { name }, or an Activation object with forward, backward, jacobian and toJSON)`,
+          );
+        }
+      }
+      return resolveActivation(where, arg, o['name'], custom);
+    }
   }
   throw new DeltapropError(
     `${where}: argument "${arg}" must be an activation name or an Activation object, got ${describe(spec)}`,

@@ -39,6 +39,14 @@ export interface FromJSONOptions {
 }
 
 export function networkToJSON(net: Network): NetworkJSON {
+  // JSON has no NaN or Infinity (JSON.stringify writes null): refuse to write a file that cannot load.
+  net.layers.forEach((l, n) => {
+    for (const [name, values] of [['weights', l.weights.data], ['biases', l.biases]] as const) {
+      for (let i = 0; i < values.length; i++) {
+        if (!Number.isFinite(values[i]!)) fail('Network.toJSON', `this.layers[${n}].${name}`, 'finite numbers to be saved', `${describe(values[i])} at index ${i}`);
+      }
+    }
+  });
   return {
     format: FORMAT,
     version: VERSION,
@@ -99,7 +107,15 @@ export function networkFromJSON(json: unknown, options?: FromJSONOptions): Netwo
     const o = plainObject('options', options);
     onlyKeys('options', o, ['activations']);
     const acts = own(o, 'activations');
-    if (acts !== undefined) custom = plainObject('options.activations', acts) as Record<string, Activation>;
+    if (acts !== undefined) {
+      custom = plainObject('options.activations', acts) as Record<string, Activation>;
+      for (const [name, f] of Object.entries(custom)) {
+        const o = f as unknown as Record<string, unknown> | null;
+        const methods = o !== null && typeof o === 'object' && ['forward', 'backward', 'jacobian', 'toJSON'].every((m) => typeof o[m] === 'function');
+        if (!methods) fail(WHERE, `options.activations.${name}`, 'an Activation object (with forward, backward, jacobian and toJSON)', f);
+        resolveActivation(WHERE, `options.activations.${name}`, f);
+      }
+    }
   }
   let doc: unknown = json;
   if (typeof json === 'string') {
