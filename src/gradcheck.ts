@@ -73,12 +73,23 @@ export function checkGradients(
       const grads = parameter === 'weights' ? analytic.weightGradients[n]!.data : analytic.biasGradients[n]!;
       for (let i = 0; i < values.length; i++) {
         const original = values[i]!;
-        values[i] = original + epsilon;
-        const plus = g();
-        values[i] = original - epsilon;
-        const minus = g();
-        values[i] = original;
+        let plus: number, minus: number;
+        try {
+          values[i] = original + epsilon;
+          plus = g();
+          values[i] = original - epsilon;
+          minus = g();
+        } finally {
+          // Even when a user's loss or activation throws, the network is left as it was.
+          values[i] = original;
+        }
         const numeric = (plus - minus) / (2 * epsilon);
+        if (!Number.isFinite(numeric)) {
+          throw new DeltapropError(
+            `${where}: argument "loss" is not finite near the network's ${parameter} (layer ${n}, index ${i}): ` +
+              `the loss is ${plus} at +ε and ${minus} at −ε, so the gradient cannot be checked there`,
+          );
+        }
         const a = grads[i]!;
         const error = Math.abs(a - numeric) / Math.max(Math.abs(a), Math.abs(numeric), floor);
         if (error > errors[parameter]) errors[parameter] = error;
