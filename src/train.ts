@@ -260,65 +260,88 @@ function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): Hi
   const history: EpochStats[] = [];
   let lastLoss = NaN;
 
-  for (let epoch = 1; epoch <= opt.epochs; epoch++) {
-    if (opt.shuffle) random.shuffle(order);
-    let lossSum = 0;
-    let hits = 0;
-    for (let b = 0; b < batches; b++) {
-      const start = b * batchSize;
-      const ws = start + batchSize <= N ? buffers.full : buffers.tail!;
-      gatherRows(ws.activations[0]!, X, order, start);
-      gatherRows(ws.targets, Y, order, start);
-      forwardPass(net, ws);
-      const z = ws.activations[last]!;
-      const batchLoss = loss.value(z, ws.targets);
-      if (!Number.isFinite(batchLoss)) throw diverged(epoch, b + 1, `the loss became ${describe(batchLoss)}`, lastLoss, learningRate);
-      lossSum += batchLoss * ws.rows;
-      if (score !== undefined) hits += score(z, ws.targets);
-      backwardPass(net, ws, loss, fused, gradients);
-      for (let n = 0; n < last; n++) {
-        backup[2 * n]!.set(layers[n]!.weights.data);
-        backup[2 * n + 1]!.set(layers[n]!.biases);
-      }
-      sgdStep(net, gradients, learningRate, weightDecay);
-      if (!parametersFinite(net)) {
+  // Where training is, for the report of an error thrown by a user's loss or activation.
+  let epoch = 0;
+  let batch = 0;
+  try {
+    for (epoch = 1; epoch <= opt.epochs; epoch++) {
+      if (opt.shuffle) random.shuffle(order);
+      let lossSum = 0;
+      let hits = 0;
+      for (let b = 0; b < batches; b++) {
+        batch = b + 1;
+        const start = b * batchSize;
+        const ws = start + batchSize <= N ? buffers.full : buffers.tail!;
+        gatherRows(ws.activations[0]!, X, order, start);
+        gatherRows(ws.targets, Y, order, start);
+        forwardPass(net, ws);
+        const z = ws.activations[last]!;
+        const batchLoss = loss.value(z, ws.targets);
+        if (!Number.isFinite(batchLoss)) throw diverged(epoch, b + 1, `the loss became ${describe(batchLoss)}`, lastLoss, learningRate);
+        lossSum += batchLoss * ws.rows;
+        if (score !== undefined) hits += score(z, ws.targets);
+        backwardPass(net, ws, loss, fused, gradients);
         for (let n = 0; n < last; n++) {
-          layers[n]!.weights.data.set(backup[2 * n]!);
-          layers[n]!.biases.set(backup[2 * n + 1]!);
+          backup[2 * n]!.set(layers[n]!.weights.data);
+          backup[2 * n + 1]!.set(layers[n]!.biases);
         }
-        throw diverged(epoch, b + 1, 'a weight became non-finite', batchLoss, learningRate);
+        sgdStep(net, gradients, learningRate, weightDecay);
+        if (!parametersFinite(net)) {
+          for (let n = 0; n < last; n++) {
+            layers[n]!.weights.data.set(backup[2 * n]!);
+            layers[n]!.biases.set(backup[2 * n + 1]!);
+          }
+          throw diverged(epoch, b + 1, 'a weight became non-finite', batchLoss, learningRate);
+        }
+        lastLoss = batchLoss;
       }
-      lastLoss = batchLoss;
-    }
 
-    const stats: { -readonly [K in keyof EpochStats]: EpochStats[K] } = { epoch, loss: lossSum / N };
-    if (score !== undefined) stats.accuracy = hits / N;
-    if (validation !== undefined && evalWs !== undefined) {
-      evalWs.activations[0]!.data.set(validation.x.data);
-      forwardPass(net, evalWs);
-      const z = evalWs.activations[last]!;
-      stats.validationLoss = loss.value(z, validation.y);
-      if (score !== undefined) stats.validationAccuracy = score(z, validation.y) / validation.y.rows;
-    }
-    history.push(stats);
-    if (onEpoch !== undefined) {
-      let answer: boolean | void;
-      try {
-        answer = onEpoch(stats);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new TrainingError(
-          `${where}: the onEpoch callback threw after epoch ${epoch}: ${message}. Training stopped; the weights are those after epoch ${epoch}.`,
-          epoch,
-          0,
-          lastLoss,
-          error,
-        );
+      batch = 0;
+      const stats: { -readonly [K in keyof EpochStats]: EpochStats[K] } = { epoch, loss: lossSum / N };
+      if (score !== undefined) stats.accuracy = hits / N;
+      if (validation !== undefined && evalWs !== undefined) {
+        evalWs.activations[0]!.data.set(validation.x.data);
+        forwardPass(net, evalWs);
+        const z = evalWs.activations[last]!;
+        stats.validationLoss = loss.value(z, validation.y);
+        if (score !== undefined) stats.validationAccuracy = score(z, validation.y) / validation.y.rows;
       }
-      if (answer === false) return { epochs: history, stoppedEarly: epoch < opt.epochs };
+      history.push(stats);
+      if (onEpoch !== undefined) {
+        let answer: boolean | void;
+        try {
+          answer = onEpoch(stats);
+        } catch (error) {
+          throw new TrainingError(
+            `${where}: the onEpoch callback threw after epoch ${epoch}: ${errorMessage(error)}. Training stopped; the weights are those after epoch ${epoch}.`,
+            epoch,
+            0,
+            lastLoss,
+            error,
+          );
+        }
+        if (answer === false) return { epochs: history, stoppedEarly: epoch < opt.epochs };
+      }
     }
+  } catch (error) {
+    if (error instanceof TrainingError) throw error;
+    // Thrown by a user's loss or activation, before this batch's step (or in the validation pass).
+    const at = batch > 0 ? `epoch ${epoch}, batch ${batch}` : `the validation pass after epoch ${epoch}`;
+    throw new TrainingError(
+      `${where}: the loss or an activation threw at ${at}: ${errorMessage(error)}. ` +
+        `Training stopped; the weights are those ${batch > 0 ? 'before that batch' : `after epoch ${epoch}`}.`,
+      epoch,
+      batch,
+      lastLoss,
+      error,
+    );
   }
   return { epochs: history, stoppedEarly: false };
+}
+
+/** What a thrown value says, without running any of its code (a thrown value may be anything). */
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : describe(error);
 }
 
 function parametersFinite(net: Network): boolean {
