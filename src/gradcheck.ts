@@ -14,7 +14,9 @@ export interface GradientCheckOptions {
   readonly epsilon?: number;
   /**
    * Gradients smaller than this in magnitude are compared absolutely: the relative error is
-   * |a − n| / max(|a|, |n|, floor). @default 1e-7
+   * |a − n| / max(|a|, |n|, floor). A central difference in float64 carries a rounding noise of
+   * about 1e-16 · |loss| / ε ≈ 1e-11, so a smaller floor reports that noise as error on tiny or zero
+   * gradients. @default 1e-4
    */
   readonly floor?: number;
 }
@@ -46,7 +48,7 @@ export function checkGradients(
   const o = toOptions(where, 'options', options);
   checkOptionNames(where, 'options', o, ['epsilon', 'floor']);
   const epsilon = o['epsilon'] === undefined ? 1e-5 : positiveFinite(where, 'options.epsilon', o['epsilon']);
-  const floor = o['floor'] === undefined ? 1e-7 : positiveFinite(where, 'options.floor', o['floor']);
+  const floor = o['floor'] === undefined ? 1e-4 : positiveFinite(where, 'options.floor', o['floor']);
   const X = toMatrix(where, 'x', x, net.input);
   const Y = toMatrix(where, 'y', y, net.output);
   if (Y.rows !== X.rows) {

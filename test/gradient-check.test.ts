@@ -89,11 +89,10 @@ describe('checkGradients below 1e-6 on a 3-layer network', () => {
       const { net, x, y, seed } = found!;
       const before = snapshot(net);
       // A central difference in float64 carries a rounding noise of about 1e-16 · |loss| / ε ≈ 1e-11
-      // (measured here: up to 3e-11). With the default floor of 1e-7, a gradient of 1e-5 (common
-      // behind leakyRelu's 0.01 slope) shows that noise as a relative error of 1e-6, and an exactly
-      // zero gradient as 1e-4. So gradients below 1e-4 are compared absolutely, to 1e-10, and larger
-      // ones relatively, to 1e-6.
-      const result = checkGradients(net, x, y, loss, { floor: 1e-4 });
+      // (measured here: up to 3e-11). The default floor of 1e-4 compares gradients below 1e-4
+      // absolutely, to 1e-10, and larger ones relatively, to 1e-6 (a floor of 1e-7 would report that
+      // noise on a 1e-5 gradient, common behind leakyRelu's 0.01 slope, as a relative error of 1e-6).
+      const result = checkGradients(net, x, y, loss);
       expect(result.maxRelativeError).toBeLessThan(1e-6);
       expect(result.perLayer).toHaveLength(3);
       // The network is left bit for bit as it was.
