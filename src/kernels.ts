@@ -7,15 +7,297 @@
  *   NN  out = A · B    delta recursion   Δ_{n+1} · W_{n+1}
  *   TN  out = Aᵀ · B   weight gradient   Σ ΔW_n = Δ_nᵀ · Z_{n-1}
  * Each fast kernel has a naive reference beside it; the tests hold them equal.
+ *
+ * How the fast kernels work. All three are one product in disguise: out[i][j] = Σ_p x_i(p) · y_j(p),
+ * where x_i is row i of A (NT, NN) or column i of A (TN) and y_j is row j of B (NT) or column j of
+ * B (NN, TN). The driver `gemm` copies ("packs") the x and y vectors it is about to use into one
+ * scratch array, interleaved so that the values one step p needs are adjacent:
+ *   A panel   x_i(p), x_{i+1}(p), x_{i+2}(p), x_{i+3}(p)   for p = p0, p0 + 1, …    (TILE_ROWS = 4)
+ *   B panels  y_j(p), y_{j+1}(p)                          for p = p0, p0 + 1, …    (TILE_COLS = 2)
+ * Then `tile` computes a 4 × 2 block of out in eight local accumulators, reading six values and doing
+ * eight multiply-adds per step. Rows or columns past the edge are packed as zeros and never stored.
+ * Blocks of at most KC_MAX steps and NC_MAX columns bound the scratch array and keep a B block in cache.
+ *
+ * Every output still sums its terms in the naive order (start from the bias or 0, add p = 0, 1, …,
+ * k − 1, multiply by scale at the end), so the fast kernels return the same bits as the naive ones.
  */
 import type { Matrix } from './matrix.js';
+
+// ---------------------------------------------------------------------------------------------
+// The packed engine shared by NT, NN and TN
+// ---------------------------------------------------------------------------------------------
+
+const TILE_ROWS = 4;
+const TILE_COLS = 2;
+/** Most steps p packed at once. */
+const KC_MAX = 256;
+/** Most columns of out packed at once (a multiple of TILE_COLS). */
+const NC_MAX = 512;
+
+/**
+ * The packed panels. A plain array of doubles rather than a Float64Array on purpose: V8 reads a
+ * double array with about half the instructions per element of a typed array (no data-pointer
+ * recomputation, no index sign extension), which is most of the speed of the inner loop. It starts
+ * as a double array ([0.5]) and only ever receives numbers by push or in-range writes, so it stays
+ * a packed double array. It grows, rarely, to the largest size any call has needed, and every call
+ * overwrites the part it reads, so results never depend on what an earlier call left in it.
+ */
+const scratch: number[] = [0.5];
+
+function reserveScratch(size: number): void {
+  for (let q = scratch.length; q < size; q++) scratch.push(0);
+}
+
+/** An edge tile's values when it is partly outside out (rows × cols of its 4 × 2). */
+const edge = new Float64Array(TILE_ROWS * TILE_COLS);
+
+/** The block size that splits `total` into the fewest blocks of at most `max`, nearly equal in size. */
+function blockSize(total: number, max: number, multiple: number): number {
+  const blocks = Math.ceil(total / max);
+  const size = Math.ceil(total / blocks);
+  return Math.ceil(size / multiple) * multiple;
+}
+
+/**
+ * out (m × n, row stride n) = scale · (init + Σ_p x_i(p) · y_j(p)) where init is bias[j] or 0.
+ * x_i(p) is a[i * lda + p] (aByCol false) or a[p * lda + i] (aByCol true);
+ * y_j(p) is b[j * ldb + p] (bByCol false) or b[p * ldb + j] (bByCol true).
+ */
+function gemm(
+  O: Float64Array, m: number, n: number, k: number,
+  A: Float64Array, lda: number, aByCol: boolean,
+  B: Float64Array, ldb: number, bByCol: boolean,
+  bias: Float64Array | undefined, scale: number,
+): void {
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    for (let i = 0; i < m; i++) {
+      const row = i * n;
+      for (let j = 0; j < n; j++) O[row + j] = scale * (bias === undefined ? 0 : bias[j]!);
+    }
+    return;
+  }
+  const kcMax = blockSize(k, KC_MAX, 1);
+  const ncMax = blockSize(n, NC_MAX, TILE_COLS);
+  const bOff = TILE_ROWS * kcMax;
+  reserveScratch(bOff + ncMax * kcMax);
+  const S = scratch;
+  for (let jc = 0; jc < n; jc += ncMax) {
+    const nc = Math.min(ncMax, n - jc);
+    for (let pc = 0; pc < k; pc += kcMax) {
+      const kc = Math.min(kcMax, k - pc);
+      const first = pc === 0;
+      const last = pc + kc === k;
+      // B block: columns jc .. jc + nc of out, steps pc .. pc + kc, as panels of TILE_COLS.
+      for (let jr = 0; jr < nc; jr += TILE_COLS) {
+        const cols = Math.min(TILE_COLS, nc - jr);
+        const dst = bOff + jr * kc;
+        if (cols < TILE_COLS) {
+          if (bByCol) packByCol(S, dst, B, ldb, jc + jr, cols, TILE_COLS, pc, kc);
+          else packByRow(S, dst, B, ldb, jc + jr, cols, TILE_COLS, pc, kc);
+        } else if (bByCol) packCols2(S, dst, B, ldb, pc * ldb + jc + jr, kc);
+        else packRows2(S, dst, B, ldb, (jc + jr) * ldb + pc, kc);
+      }
+      for (let ic = 0; ic < m; ic += TILE_ROWS) {
+        const rows = Math.min(TILE_ROWS, m - ic);
+        if (rows < TILE_ROWS) {
+          if (aByCol) packByCol(S, 0, A, lda, ic, rows, TILE_ROWS, pc, kc);
+          else packByRow(S, 0, A, lda, ic, rows, TILE_ROWS, pc, kc);
+        } else if (aByCol) packCols4(S, 0, A, lda, pc * lda + ic, kc);
+        else packRows4(S, 0, A, lda, ic * lda + pc, kc);
+        for (let jr = 0; jr < nc; jr += TILE_COLS) {
+          const j = jc + jr;
+          const init = !first ? INIT_OUT : bias === undefined ? INIT_ZERO : INIT_BIAS;
+          tile(O, ic * n + j, n, rows, Math.min(TILE_COLS, nc - jr), S, 0, bOff + jr * kc, kc,
+            init, bias, j, last ? scale : 1);
+        }
+      }
+    }
+  }
+}
+
+// Packing. The four unrolled packers copy full panels (nearly all of them); the two general ones
+// handle the panel at a ragged edge, padding it with zeros. In all of them S[dst + p·width + r]
+// receives element r of the panel at step p. Indices are below MAX_ELEMENTS = 2²⁸, so (x | 0)
+// never wraps; it only tells V8 to skip the overflow check.
+
+/** A full panel of 4 rows of X (row stride ld) starting at X[src], kc steps along the row. */
+function packRows4(S: number[], dst: number, X: Float64Array, ld: number, src: number, kc: number): void {
+  const end = (dst + 4 * kc) | 0;
+  const l2 = 2 * ld, l3 = 3 * ld;
+  let d = dst, q = src;
+  while (d < end) {
+    S[d] = X[q]!;
+    S[(d + 1) | 0] = X[(q + ld) | 0]!;
+    S[(d + 2) | 0] = X[(q + l2) | 0]!;
+    S[(d + 3) | 0] = X[(q + l3) | 0]!;
+    d = (d + 4) | 0;
+    q = (q + 1) | 0;
+  }
+}
+
+/** A full panel of 2 rows of X (row stride ld) starting at X[src], kc steps along the row. */
+function packRows2(S: number[], dst: number, X: Float64Array, ld: number, src: number, kc: number): void {
+  const end = (dst + 2 * kc) | 0;
+  const ld1 = ld + 1;
+  let d = dst, q = src;
+  // two steps per turn of the loop halve its fixed cost (the checks on S and X)
+  while (d + 3 < end) {
+    S[d] = X[q]!;
+    S[(d + 1) | 0] = X[(q + ld) | 0]!;
+    S[(d + 2) | 0] = X[(q + 1) | 0]!;
+    S[(d + 3) | 0] = X[(q + ld1) | 0]!;
+    d = (d + 4) | 0;
+    q = (q + 2) | 0;
+  }
+  if (d < end) {
+    S[d] = X[q]!;
+    S[(d + 1) | 0] = X[(q + ld) | 0]!;
+  }
+}
+
+/** A full panel of 4 adjacent columns of X (row stride ld) starting at X[src], kc steps down. */
+function packCols4(S: number[], dst: number, X: Float64Array, ld: number, src: number, kc: number): void {
+  const end = (dst + 4 * kc) | 0;
+  let d = dst, q = src;
+  while (d < end) {
+    S[d] = X[q]!;
+    S[(d + 1) | 0] = X[(q + 1) | 0]!;
+    S[(d + 2) | 0] = X[(q + 2) | 0]!;
+    S[(d + 3) | 0] = X[(q + 3) | 0]!;
+    d = (d + 4) | 0;
+    q = (q + ld) | 0;
+  }
+}
+
+/** A full panel of 2 adjacent columns of X (row stride ld) starting at X[src], kc steps down. */
+function packCols2(S: number[], dst: number, X: Float64Array, ld: number, src: number, kc: number): void {
+  const end = (dst + 2 * kc) | 0;
+  const ld1 = ld + 1, ld2 = 2 * ld;
+  let d = dst, q = src;
+  // two steps at a time, as in packRows2
+  while (d + 3 < end) {
+    S[d] = X[q]!;
+    S[(d + 1) | 0] = X[(q + 1) | 0]!;
+    S[(d + 2) | 0] = X[(q + ld) | 0]!;
+    S[(d + 3) | 0] = X[(q + ld1) | 0]!;
+    d = (d + 4) | 0;
+    q = (q + ld2) | 0;
+  }
+  if (d < end) {
+    S[d] = X[q]!;
+    S[(d + 1) | 0] = X[(q + 1) | 0]!;
+  }
+}
+
+/** S[dst + p·width + r] = X[(first + r)·ld + p0 + p] for r < count, 0 for count ≤ r < width. */
+function packByRow(
+  S: number[], dst: number, X: Float64Array, ld: number,
+  first: number, count: number, width: number, p0: number, kc: number,
+): void {
+  for (let r = 0; r < width; r++) {
+    let d = dst + r;
+    if (r < count) {
+      const src = (first + r) * ld + p0;
+      for (let p = 0; p < kc; p++) {
+        S[d] = X[src + p]!;
+        d += width;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        S[d] = 0;
+        d += width;
+      }
+    }
+  }
+}
+
+/** S[dst + p·width + r] = X[(p0 + p)·ld + first + r] for r < count, 0 for count ≤ r < width. */
+function packByCol(
+  S: number[], dst: number, X: Float64Array, ld: number,
+  first: number, count: number, width: number, p0: number, kc: number,
+): void {
+  let d = dst;
+  for (let p = 0; p < kc; p++) {
+    const src = (p0 + p) * ld + first;
+    for (let r = 0; r < count; r++) S[d + r] = X[src + r]!;
+    for (let r = count; r < width; r++) S[d + r] = 0;
+    d += width;
+  }
+}
+
+const INIT_ZERO = 0;
+const INIT_BIAS = 1;
+const INIT_OUT = 2;
+
+/**
+ * One 4 × 2 block of out at offset o (row stride n), of which rows × cols lie inside out:
+ * c[r][c] = init + Σ_p S[qa + 4p + r] · S[qb + 2p + c] over kc steps, then out = scale · c.
+ * init is 0, bias[j + c], or the partial sum already in out (a later block of steps).
+ */
+function tile(
+  O: Float64Array, o: number, n: number, rows: number, cols: number,
+  S: number[], qa: number, qb: number, kc: number,
+  init: number, bias: Float64Array | undefined, j: number, scale: number,
+): void {
+  const full = rows === TILE_ROWS && cols === TILE_COLS;
+  let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
+  if (init === INIT_BIAS) {
+    const b0 = bias![j]!;
+    const b1 = cols > 1 ? bias![j + 1]! : 0;
+    c00 = b0; c10 = b0; c20 = b0; c30 = b0;
+    c01 = b1; c11 = b1; c21 = b1; c31 = b1;
+  } else if (init === INIT_OUT) {
+    if (full) {
+      c00 = O[o]!; c01 = O[o + 1]!;
+      c10 = O[o + n]!; c11 = O[o + n + 1]!;
+      c20 = O[o + 2 * n]!; c21 = O[o + 2 * n + 1]!;
+      c30 = O[o + 3 * n]!; c31 = O[o + 3 * n + 1]!;
+    } else {
+      const E = edge;
+      E.fill(0);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < cols; c++) E[r * TILE_COLS + c] = O[o + r * n + c]!;
+      }
+      c00 = E[0]!; c01 = E[1]!; c10 = E[2]!; c11 = E[3]!;
+      c20 = E[4]!; c21 = E[5]!; c30 = E[6]!; c31 = E[7]!;
+    }
+  }
+  // The hot loop. (x | 0) keeps the index arithmetic in plain 32-bit integers (no overflow
+  // checks), and qa doubles as the loop counter.
+  const end = (qa + TILE_ROWS * kc) | 0;
+  while (qa < end) {
+    const x0 = S[qa]!, x1 = S[(qa + 1) | 0]!, x2 = S[(qa + 2) | 0]!, x3 = S[(qa + 3) | 0]!;
+    const y0 = S[qb]!, y1 = S[(qb + 1) | 0]!;
+    c00 += x0 * y0; c01 += x0 * y1;
+    c10 += x1 * y0; c11 += x1 * y1;
+    c20 += x2 * y0; c21 += x2 * y1;
+    c30 += x3 * y0; c31 += x3 * y1;
+    qa = (qa + TILE_ROWS) | 0;
+    qb = (qb + TILE_COLS) | 0;
+  }
+  if (full) {
+    O[o] = scale * c00; O[o + 1] = scale * c01;
+    O[o + n] = scale * c10; O[o + n + 1] = scale * c11;
+    O[o + 2 * n] = scale * c20; O[o + 2 * n + 1] = scale * c21;
+    O[o + 3 * n] = scale * c30; O[o + 3 * n + 1] = scale * c31;
+  } else {
+    const E = edge;
+    E[0] = c00; E[1] = c01; E[2] = c10; E[3] = c11;
+    E[4] = c20; E[5] = c21; E[6] = c30; E[7] = c31;
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) O[o + r * n + c] = scale * E[r * TILE_COLS + c]!;
+    }
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // NT: out (m × n) = a (m × k) · bᵀ (b: n × k), plus bias[j] on every row when given
 // ---------------------------------------------------------------------------------------------
 
 export function matmulNT(out: Matrix, a: Matrix, b: Matrix, bias?: Float64Array): void {
-  matmulNTNaive(out, a, b, bias);
+  const m = a.rows, k = a.cols, n = b.rows;
+  gemm(out.data, m, n, k, a.data, k, false, b.data, k, false, bias, 1);
 }
 
 export function matmulNTNaive(out: Matrix, a: Matrix, b: Matrix, bias?: Float64Array): void {
@@ -35,7 +317,8 @@ export function matmulNTNaive(out: Matrix, a: Matrix, b: Matrix, bias?: Float64A
 // ---------------------------------------------------------------------------------------------
 
 export function matmulNN(out: Matrix, a: Matrix, b: Matrix): void {
-  matmulNNNaive(out, a, b);
+  const m = a.rows, k = a.cols, n = b.cols;
+  gemm(out.data, m, n, k, a.data, k, false, b.data, n, true, undefined, 1);
 }
 
 export function matmulNNNaive(out: Matrix, a: Matrix, b: Matrix): void {
@@ -55,7 +338,8 @@ export function matmulNNNaive(out: Matrix, a: Matrix, b: Matrix): void {
 // ---------------------------------------------------------------------------------------------
 
 export function matmulTN(out: Matrix, a: Matrix, b: Matrix, scale = 1): void {
-  matmulTNNaive(out, a, b, scale);
+  const k = a.rows, m = a.cols, n = b.cols;
+  gemm(out.data, m, n, k, a.data, m, true, b.data, n, true, undefined, scale);
 }
 
 export function matmulTNNaive(out: Matrix, a: Matrix, b: Matrix, scale = 1): void {
@@ -80,9 +364,9 @@ export function columnSums(out: Float64Array, a: Matrix, scale = 1): void {
   for (let j = 0; j < n; j++) out[j] = 0;
   for (let i = 0; i < m; i++) {
     const base = i * n;
-    for (let j = 0; j < n; j++) out[j] += A[base + j]!;
+    for (let j = 0; j < n; j++) out[j] = out[j]! + A[base + j]!;
   }
-  if (scale !== 1) for (let j = 0; j < n; j++) out[j] *= scale;
+  if (scale !== 1) for (let j = 0; j < n; j++) out[j] = out[j]! * scale;
 }
 
 /** Copies rows `order[start .. start + out.rows)` of `src` into `out` (a shuffled batch). */
