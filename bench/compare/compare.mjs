@@ -1,0 +1,148 @@
+// Runs the standard workload with every library, one after another, each in its own Node
+// process, and prints one table. Usage (from bench/compare, after `npm run build` at the root):
+//
+//   npm run compare                      one round of every library
+//   npm run compare -- --runs 3          three rounds; the table gives per-library medians
+//   npm run compare -- --only deltaprop,tfjs-wasm
+//
+// Each worker times its own epochs with performance.now() (see harness.mjs) and prints one
+// RESULT line of JSON; this script only collects them. Rounds after the first rotate the order
+// of the libraries so that a burst of load from elsewhere on the machine does not always fall
+// on the same one.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from '../mnist.mjs';
+
+const distFile = (() => {
+  const d = process.env.DELTAPROP_DIST;
+  return d === undefined || d === '' ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/index.js') : path.resolve(d);
+})();
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+const LIBRARIES = [
+  { name: 'deltaprop', args: ['workers/deltaprop.mjs'] },
+  { name: 'tfjs-wasm', args: ['workers/tfjs.mjs', 'wasm'] },
+  { name: 'tfjs-cpu', args: ['workers/tfjs.mjs', 'cpu'] },
+  { name: 'convnetjs', args: ['workers/convnetjs.mjs'] },
+  { name: 'brain.js', args: ['workers/brainjs.mjs'] },
+];
+
+function parseArgs(argv) {
+  const options = { runs: 1, only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') options.runs = Number(argv[++i]);
+    else if (argv[i] === '--only') options.only = argv[++i].split(',');
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --only a,b)`);
+  }
+  if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
+  return options;
+}
+
+function runWorker(lib) {
+  const started = Date.now();
+  const child = spawnSync(process.execPath, lib.args, { cwd: here, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const line = (child.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+  if (line === undefined) {
+    const why = (child.stderr || child.stdout || `exit code ${child.status}`).trim().split('\n').slice(-3).join(' | ');
+    return { library: lib.name, error: `worker failed: ${why}` };
+  }
+  const result = JSON.parse(line.slice('RESULT '.length));
+  result.wallSeconds = (Date.now() - started) / 1000;
+  return result;
+}
+
+/** The repository's commit, and whether src/ differs from it (then dist/ may hold more than that commit). */
+function gitDescribe() {
+  const r = spawnSync('git', ['log', '-1', '--format=%h %cs'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' });
+  return r.stdout.trim() + (dirty.stdout.trim() === '' ? '' : ', src/ has uncommitted changes');
+}
+
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function printTable(rows) {
+  const header = ['library', 'precision', 'samples/s', 'deltaprop ÷ library', 'test accuracy', 'samples/s by CPU time', 'notes'];
+  const lines = [header, header.map((h) => '-'.repeat(h.length))];
+  for (const r of rows) lines.push(r);
+  const widths = header.map((_, c) => Math.max(...lines.map((l) => String(l[c]).length)));
+  for (const l of lines) console.log(l.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd());
+}
+
+const options = parseArgs(process.argv.slice(2));
+if (!existsSync(distFile)) {
+  console.error(`${distFile} is missing: run \`npm run build\` at the repository root first.`);
+  process.exit(1);
+}
+const libs = options.only === undefined ? LIBRARIES : LIBRARIES.filter((l) => options.only.includes(l.name));
+
+console.log(`date        ${new Date().toISOString()}`);
+console.log(`node        ${process.version}`);
+console.log(`cpu         ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+console.log(`deltaprop   ${distFile} (repository at ${gitDescribe()})`);
+console.log(`workload    MNIST 784-128-10 relu/softmax, SGD lr 0.1, batch 32; 8,000 train / 2,000 test (split seed 1);`);
+console.log(`            samples/s = 8,000 / median time of epochs 2-4 (epoch 1 = warm-up); accuracy after the last epoch`);
+console.log('');
+
+const results = new Map(libs.map((l) => [l.name, []]));
+for (let run = 0; run < options.runs; run++) {
+  const order = libs.map((_, i) => libs[(i + run) % libs.length]);
+  for (const lib of order) {
+    const r = runWorker(lib);
+    results.get(lib.name).push(r);
+    const what =
+      r.error !== undefined
+        ? `error: ${r.error}`
+        : `${fmt(r.samplesPerSecond)} samples/s (by CPU time ${fmt(r.cpuSamplesPerSecond)}), epochs ${r.epochMs.join(' ')} ms, accuracy ${(r.testAccuracy * 100).toFixed(2)}%`;
+    console.log(`round ${run + 1}/${options.runs}  ${lib.name.padEnd(10)} ${what}`);
+  }
+}
+console.log('');
+
+const ok = (list) => list.filter((r) => r.error === undefined);
+const deltaprop = ok(results.get('deltaprop') ?? []);
+const ours = deltaprop.length > 0 ? median(deltaprop.map((r) => r.samplesPerSecond)) : undefined;
+const rows = [];
+for (const lib of libs) {
+  const list = results.get(lib.name);
+  const good = ok(list);
+  if (good.length === 0) {
+    rows.push([lib.name, list[0]?.precision ?? '?', '—', '—', '—', '—', `could not run: ${list[0]?.error}`]);
+    continue;
+  }
+  const sps = good.map((r) => r.samplesPerSecond);
+  const m = median(sps);
+  const spread = good.length > 1 ? ` (${fmt(Math.min(...sps))}–${fmt(Math.max(...sps))})` : '';
+  const acc = median(good.map((r) => r.testAccuracy));
+  const epochs = good[0].epochs;
+  const notes = [...good[0].notes];
+  if (epochs !== 5) notes.push(`accuracy after ${epochs} epochs`);
+  rows.push([
+    lib.name,
+    good[0].precision,
+    `${fmt(m)}${spread}`,
+    ours === undefined ? '—' : `${fmt(ours / m, 2)}×`,
+    `${(acc * 100).toFixed(2)}%`,
+    fmt(median(good.map((r) => r.cpuSamplesPerSecond))),
+    notes.join('; '),
+  ]);
+}
+if (options.runs > 1) console.log(`median of ${options.runs} rounds (range in parentheses); ratio = median deltaprop samples/s ÷ median library samples/s`);
+printTable(rows);
+
+// Ratios round by round (each round measures all libraries within a few minutes of each other).
+if (options.runs > 1 && deltaprop.length === options.runs) {
+  console.log('');
+  console.log('deltaprop ÷ library, round by round:');
+  for (const lib of libs) {
+    if (lib.name === 'deltaprop') continue;
+    const list = results.get(lib.name);
+    const ratios = list.map((r, i) => (r.error === undefined ? fmt(deltaprop[i].samplesPerSecond / r.samplesPerSecond, 2) + '×' : '—'));
+    console.log(`  ${lib.name.padEnd(10)} ${ratios.join('  ')}`);
+  }
+}

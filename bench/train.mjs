@@ -1,0 +1,152 @@
+// `npm run bench`: the project's standard benchmark, on the built dist/ (run with --expose-gc).
+//
+//   1. Training speed: MLP 784-128-10 (relu, softmax + categorical cross-entropy), SGD lr 0.1,
+//      batches of 32, 8,000 MNIST digits per epoch; samples/s from the median of epochs 2-4
+//      (epoch 1 is the warm-up), test accuracy on the 2,000 held-out digits after epoch 5.
+//   2. GFLOP/s of every product shape of that workload (bench/kernels.ts, run through tsx).
+//   3. Heap: allocations of 1,000 training batches, read with process.memoryUsage().
+//
+// It prints figures; it asserts nothing (the tests never time anything).
+import os from 'node:os';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { Matrix, Network, distFile } from './deltaprop.mjs';
+import { CLASSES, PIXELS, SPLIT_SEED, TRAIN, WORKLOAD, accuracy, loadMnistSplit, median, oneHotFlat } from './mnist.mjs';
+
+const gc = globalThis.gc;
+if (typeof gc !== 'function') {
+  console.error('Run with --expose-gc (npm run bench does).');
+  process.exit(1);
+}
+
+const BATCHES_PER_EPOCH = Math.ceil(TRAIN / WORKLOAD.batchSize);
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+console.log(`deltaprop benchmark of ${distFile}`);
+console.log(`date   ${new Date().toISOString()}`);
+console.log(`node   ${process.version} (${process.arch})`);
+console.log(`cpu    ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log('');
+
+// ---------------------------------------------------------------------------------------------
+// 1. The workload
+// ---------------------------------------------------------------------------------------------
+
+const { train, test } = loadMnistSplit();
+const x = new Matrix(TRAIN, PIXELS, train.x);
+const y = new Matrix(TRAIN, CLASSES, oneHotFlat(train.labels));
+const testX = new Matrix(test.labels.length, PIXELS, test.x);
+
+function createNetwork() {
+  return Network.create({
+    input: PIXELS,
+    layers: [
+      { units: 128, activation: 'relu' },
+      { units: CLASSES, activation: 'softmax' },
+    ],
+    seed: 1,
+  });
+}
+
+const fitOptions = (epochs, onEpoch) => ({
+  loss: 'categoricalCrossEntropy',
+  learningRate: WORKLOAD.learningRate,
+  batchSize: WORKLOAD.batchSize,
+  epochs,
+  shuffle: true,
+  seed: 1,
+  onEpoch,
+});
+
+const net = createNetwork();
+const marks = [];
+const t0 = performance.now();
+net.fit(x, y, fitOptions(WORKLOAD.epochs, () => void marks.push(performance.now())));
+const epochMs = marks.map((t, i) => t - (i === 0 ? t0 : marks[i - 1]));
+const timed = epochMs.slice(WORKLOAD.warmupEpochs, WORKLOAD.warmupEpochs + WORKLOAD.timedEpochs);
+const samplesPerSecond = (TRAIN * 1000) / median(timed);
+const testAccuracy = accuracy(net.predict(testX).data, test.labels);
+
+console.log(`1. training: MNIST ${WORKLOAD.layers}, SGD lr ${WORKLOAD.learningRate}, batch ${WORKLOAD.batchSize}, ${fmt(TRAIN)} train / ${fmt(test.labels.length)} test (split seed ${SPLIT_SEED})`);
+console.log(`   epoch times (ms)    ${epochMs.map((t) => fmt(t)).join('  ')}   (epoch 1 = warm-up)`);
+console.log(`   samples/s           ${fmt(samplesPerSecond)}   (8,000 / median of epochs 2-4)`);
+console.log(`   per batch of 32     ${fmt((median(timed) / BATCHES_PER_EPOCH) * 1000, 0)} µs`);
+console.log(`   test accuracy       ${(testAccuracy * 100).toFixed(2)}% after ${WORKLOAD.epochs} epochs`);
+console.log('');
+
+// ---------------------------------------------------------------------------------------------
+// 2. Kernels (bench/kernels.ts measures src/kernels.ts through tsx)
+// ---------------------------------------------------------------------------------------------
+
+let kernels;
+try {
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = await tsImport('./kernels.ts', import.meta.url);
+  kernels = mod.benchKernels();
+} catch (error) {
+  console.log(`2. kernels: could not run bench/kernels.ts (${error instanceof Error ? error.message : String(error)})`);
+}
+if (kernels !== undefined) {
+  console.log('2. products of one batch (GFLOP/s = 2·m·n·k / time; median of repetitions)');
+  console.log(`   ${'product'.padEnd(8)}${'shape'.padEnd(26)}${'fast'.padStart(8)}${'naive'.padStart(8)}`);
+  for (const k of kernels) {
+    console.log(`   ${k.name.padEnd(8)}${k.shape.padEnd(26)}${k.gflopsFast.toFixed(2).padStart(8)}${k.gflopsNaive.toFixed(2).padStart(8)}`);
+  }
+  console.log('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Heap: allocations of whole fit calls, read before and after with process.memoryUsage()
+// ---------------------------------------------------------------------------------------------
+
+// V8 garbage collections are counted while the batches run: with none, the heap difference
+// read without a collection is every byte those batches allocated.
+let collections = 0;
+const observer = new PerformanceObserver((list) => void (collections += list.getEntries().length));
+observer.observe({ entryTypes: ['gc'] });
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+async function heapOfFit(epochs) {
+  const heapNet = createNetwork();
+  gc();
+  gc();
+  await settle();
+  const startCollections = collections;
+  const before = process.memoryUsage();
+  heapNet.fit(x, y, fitOptions(epochs));
+  const during = process.memoryUsage();
+  await settle();
+  const gcDuring = collections - startCollections;
+  gc();
+  gc();
+  const after = process.memoryUsage();
+  return {
+    batches: epochs * BATCHES_PER_EPOCH,
+    allocated: during.heapUsed - before.heapUsed,
+    allocatedBuffers: during.arrayBuffers - before.arrayBuffers,
+    retained: after.heapUsed - before.heapUsed,
+    retainedBuffers: after.arrayBuffers - before.arrayBuffers,
+    gcDuring,
+  };
+}
+
+await heapOfFit(1); // warm-up: every function compiled before the measured runs
+const short = await heapOfFit(1);
+const long = await heapOfFit(4);
+observer.disconnect();
+
+const kb = (bytes) => `${fmt(bytes / 1024, 1)} KB`;
+console.log('3. heap (process.memoryUsage(), --expose-gc, gc() before each reading)');
+console.log(`   ${'fit call'.padEnd(24)}${'heapUsed during'.padStart(17)}${'GCs during'.padStart(12)}${'heapUsed after gc'.padStart(19)}${'arrayBuffers after gc'.padStart(23)}`);
+for (const r of [short, long]) {
+  console.log(
+    `   ${`${fmt(r.batches)} batches`.padEnd(24)}${`+${kb(r.allocated)}`.padStart(17)}${String(r.gcDuring).padStart(12)}` +
+      `${`${r.retained >= 0 ? '+' : ''}${kb(r.retained)}`.padStart(19)}${`${r.retainedBuffers >= 0 ? '+' : ''}${kb(r.retainedBuffers)}`.padStart(23)}`,
+  );
+}
+const perBatch = (long.allocated - short.allocated) / (long.batches - short.batches);
+const exact = long.gcDuring === 0 && short.gcDuring === 0;
+console.log(
+  `   steady state: ${fmt(perBatch, 1)} bytes per batch (difference of the two runs over ${fmt(long.batches - short.batches)} batches` +
+    `${exact ? ', no garbage collection during either run' : '; a GC ran during a run, so this undercounts'})`,
+);
+console.log('   (a fit call allocates its batch buffers, trace, deltas and gradients once, before its first batch)');
