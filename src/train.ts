@@ -21,7 +21,7 @@ import {
   type Network,
   type Workspace,
 } from './network.js';
-import { DEFAULT_LEARNING_RATE, type Optimizer, sgdStep } from './optimizer.js';
+import { DEFAULT_LEARNING_RATE, type Optimizer, type ParameterGradients } from './optimizer.js';
 import { Random } from './random.js';
 import {
   booleanOption,
@@ -281,12 +281,7 @@ function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): Hi
         lossSum += batchLoss * ws.rows;
         if (score !== undefined) hits += score(z, ws.targets);
         backwardPass(net, ws, loss, fused, gradients);
-        for (let n = 0; n < last; n++) {
-          backup[2 * n]!.set(layers[n]!.weights.data);
-          backup[2 * n + 1]!.set(layers[n]!.biases);
-        }
-        sgdStep(net, gradients, learningRate, weightDecay);
-        if (!parametersFinite(net)) {
+        if (!stepKeepingBackup(net, gradients, backup, learningRate, weightDecay)) {
           for (let n = 0; n < last; n++) {
             layers[n]!.weights.data.set(backup[2 * n]!);
             layers[n]!.biases.set(backup[2 * n + 1]!);
@@ -344,14 +339,42 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : describe(error);
 }
 
-function parametersFinite(net: Network): boolean {
-  // x · 0 is 0 for every finite x and NaN for NaN or ±Infinity, so the sum stays 0 exactly
-  // when every parameter is finite.
+/**
+ * One SGD step that also keeps the parameters of before it: for every weight, in one pass,
+ *   backup ← w,   w ← w − α·g − λ·w   (the expression of `sgdStep`, so the same bits),
+ * and biases likewise without decay. Returns whether every new parameter is finite; when not,
+ * the caller restores `backup`. One pass instead of a copy, the step and a check (three passes
+ * over ~10⁵ values per batch of the standard workload, about a tenth of its time).
+ */
+function stepKeepingBackup(
+  net: Network,
+  g: ParameterGradients,
+  backup: Float64Array[],
+  learningRate: number,
+  weightDecay: number,
+): boolean {
+  // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity, so the sum stays 0 exactly
+  // when every new parameter is finite.
   let s = 0;
-  for (const layer of net.layers) {
-    const W = layer.weights.data, B = layer.biases;
-    for (let i = 0; i < W.length; i++) s += W[i]! * 0;
-    for (let i = 0; i < B.length; i++) s += B[i]! * 0;
+  const layers = net.layers;
+  for (let n = 0; n < layers.length; n++) {
+    const layer = layers[n]!;
+    const W = layer.weights.data, dW = g.weightGradients[n]!.data, oldW = backup[2 * n]!;
+    for (let i = 0; i < W.length; i++) {
+      const w = W[i]!;
+      oldW[i] = w;
+      const v = w - learningRate * dW[i]! - weightDecay * w;
+      W[i] = v;
+      s += v * 0;
+    }
+    const B = layer.biases, dB = g.biasGradients[n]!, oldB = backup[2 * n + 1]!;
+    for (let i = 0; i < B.length; i++) {
+      const b = B[i]!;
+      oldB[i] = b;
+      const v = b - learningRate * dB[i]!;
+      B[i] = v;
+      s += v * 0;
+    }
   }
   return s === 0;
 }
