@@ -278,7 +278,7 @@ function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): Hi
         const z = ws.activations[last]!;
         const batchLoss = loss.value(z, ws.targets);
         if (!Number.isFinite(batchLoss)) throw diverged(epoch, b + 1, `the loss became ${describe(batchLoss)}`, lastLoss, learningRate);
-        lossSum += batchLoss * ws.rows;
+        lossSum += batchLoss * (ws.rows / N); // weighted by the batch's share, so the sum cannot overflow
         if (score !== undefined) hits += score(z, ws.targets);
         backwardPass(net, ws, loss, fused, gradients);
         if (!stepKeepingBackup(net, gradients, backup, learningRate, weightDecay)) {
@@ -292,13 +292,21 @@ function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): Hi
       }
 
       batch = 0;
-      const stats: { -readonly [K in keyof EpochStats]: EpochStats[K] } = { epoch, loss: lossSum / N };
+      const stats: { -readonly [K in keyof EpochStats]: EpochStats[K] } = { epoch, loss: lossSum };
       if (score !== undefined) stats.accuracy = hits / N;
       if (validation !== undefined && evalWs !== undefined) {
         evalWs.activations[0]!.data.set(validation.x.data);
         forwardPass(net, evalWs);
         const z = evalWs.activations[last]!;
         stats.validationLoss = loss.value(z, validation.y);
+        if (!Number.isFinite(stats.validationLoss)) {
+          // The last step made the validation loss non-finite: undo it, as for a training loss.
+          for (let n = 0; n < last; n++) {
+            layers[n]!.weights.data.set(backup[2 * n]!);
+            layers[n]!.biases.set(backup[2 * n + 1]!);
+          }
+          throw diverged(epoch, batches, `the validation loss after it became ${describe(stats.validationLoss)}`, lastLoss, learningRate);
+        }
         if (score !== undefined) stats.validationAccuracy = score(z, validation.y) / validation.y.rows;
       }
       history.push(stats);
