@@ -87,7 +87,7 @@ const cases: Array<{ hidden: [ActivationName, ActivationName]; output: Activatio
   { hidden: ['leakyRelu', 'tanh'], output: 'identity', loss: 'l2', outputs: 2 },
 ];
 const checks: Array<{ network: string; loss: LossName; maxRelativeError: number; perLayer: Array<{ weights: number; biases: number }> }> = [];
-console.log('Every parameter against central differences (largest relative error |a − n| / max(|a|, |n|)):');
+console.log('Every parameter against central differences (largest relative error |a − n| / max(|a|, |n|, 1e-4)):');
 for (const c of cases) {
   const net = Network.create({
     input,
