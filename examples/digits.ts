@@ -71,10 +71,10 @@ for (let e = 0; e < schedule.length; e++) {
   const alpha = schedule[e]!;
   shuffler.shuffle(order);
   const epochStarted = performance.now();
-  let seen = 0, lossSum = 0, hitSum = 0;
+  let seen = 0, lossSum = 0, hitSum = 0, seconds = 0;
   const status = (): string =>
     `epoch ${String(e + 1).padStart(2)}/${schedule.length} ${bar(seen / trainCount)} ${String(seen).padStart(5)}/${trainCount}` +
-    `  ${Math.round(seen / secondsSince(epochStarted)).toLocaleString('en').padStart(6)} samples/s` +
+    `  ${Math.round(seen / Math.max(seconds, 1e-9)).toLocaleString('en').padStart(6)} samples/s` +
     `  loss ${(lossSum / Math.max(seen, 1)).toFixed(4)}  accuracy ${((100 * hitSum) / Math.max(seen, 1)).toFixed(1)}%`;
   for (let start = 0; start < trainCount; start += slice) {
     const rows = Math.min(slice, trainCount - start);
@@ -90,9 +90,10 @@ for (let e = 0; e < schedule.length; e++) {
     lossSum += stats.loss * rows;
     hitSum += stats.accuracy! * rows;
     seen += rows;
+    seconds = secondsSince(epochStarted);
     redraw(status());
   }
-  samplesPerSecond = trainCount / secondsSince(epochStarted);
+  samplesPerSecond = trainCount / seconds;
   trainAccuracy = hitSum / trainCount;
   testAccuracy = accuracy(net.predict(data.testX), data.testLabels);
   finish(`${status()}  test ${(100 * testAccuracy).toFixed(1)}%  (α ${alpha})`);
