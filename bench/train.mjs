@@ -100,22 +100,23 @@ if (kernels !== undefined) {
 
 // V8 garbage collections are counted while the batches run: with none, the heap difference
 // read without a collection is every byte those batches allocated.
-let collections = 0;
-const observer = new PerformanceObserver((list) => void (collections += list.getEntries().length));
+// Entries arrive asynchronously, so each is placed by its start time.
+const collections = [];
+const observer = new PerformanceObserver((list) => void collections.push(...list.getEntries().map((e) => e.startTime)));
 observer.observe({ entryTypes: ['gc'] });
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 async function heapOfFit(epochs) {
   const heapNet = createNetwork();
   gc();
   gc();
-  await settle();
-  const startCollections = collections;
   const before = process.memoryUsage();
+  const t0 = performance.now();
   heapNet.fit(x, y, fitOptions(epochs));
+  const t1 = performance.now();
   const during = process.memoryUsage();
   await settle();
-  const gcDuring = collections - startCollections;
+  const gcDuring = collections.filter((t) => t >= t0 && t <= t1).length;
   gc();
   gc();
   const after = process.memoryUsage();
@@ -129,24 +130,29 @@ async function heapOfFit(epochs) {
   };
 }
 
-await heapOfFit(1); // warm-up: every function compiled before the measured runs
+await heapOfFit(4); // warm-up: every function compiled before the measured runs
 const short = await heapOfFit(1);
 const long = await heapOfFit(4);
 observer.disconnect();
 
-const kb = (bytes) => `${fmt(bytes / 1024, 1)} KB`;
-console.log('3. heap (process.memoryUsage(), --expose-gc, gc() before each reading)');
-console.log(`   ${'fit call'.padEnd(24)}${'heapUsed during'.padStart(17)}${'GCs during'.padStart(12)}${'heapUsed after gc'.padStart(19)}${'arrayBuffers after gc'.padStart(23)}`);
-for (const r of [short, long]) {
-  console.log(
-    `   ${`${fmt(r.batches)} batches`.padEnd(24)}${`+${kb(r.allocated)}`.padStart(17)}${String(r.gcDuring).padStart(12)}` +
-      `${`${r.retained >= 0 ? '+' : ''}${kb(r.retained)}`.padStart(19)}${`${r.retainedBuffers >= 0 ? '+' : ''}${kb(r.retainedBuffers)}`.padStart(23)}`,
-  );
-}
+const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${fmt(bytes / 1024, 1)} KB`;
+const cols = [
+  ['fit call', 16, (r) => `${fmt(r.batches)} batches`],
+  ['heapUsed during', 17, (r) => kb(r.allocated)],
+  ['arrayBuffers during', 21, (r) => kb(r.allocatedBuffers)],
+  ['GCs during', 12, (r) => String(r.gcDuring)],
+  ['heapUsed after gc', 19, (r) => kb(r.retained)],
+  ['arrayBuffers after gc', 23, (r) => kb(r.retainedBuffers)],
+];
+console.log('3. heap (process.memoryUsage(), --expose-gc, gc() before each reading; "during" = read right after fit returns, before any gc)');
+console.log(`   ${cols.map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join('')}`);
+for (const r of [short, long]) console.log(`   ${cols.map(([, w, f], i) => (i === 0 ? f(r).padEnd(w) : f(r).padStart(w))).join('')}`);
 const perBatch = (long.allocated - short.allocated) / (long.batches - short.batches);
+const perBatchBuffers = (long.allocatedBuffers - short.allocatedBuffers) / (long.batches - short.batches);
 const exact = long.gcDuring === 0 && short.gcDuring === 0;
 console.log(
-  `   steady state: ${fmt(perBatch, 1)} bytes per batch (difference of the two runs over ${fmt(long.batches - short.batches)} batches` +
-    `${exact ? ', no garbage collection during either run' : '; a GC ran during a run, so this undercounts'})`,
+  `   steady state, per batch: ${fmt(perBatch, 0)} bytes of heap, ${fmt(perBatchBuffers, 0)} bytes of array buffers ` +
+    `(difference of the two runs over ${fmt(long.batches - short.batches)} batches` +
+    `${exact ? '; no garbage collection ran during either, so nothing allocated was missed' : '; a GC ran during a run, so this undercounts'})`,
 );
-console.log('   (a fit call allocates its batch buffers, trace, deltas and gradients once, before its first batch)');
+console.log('   the array buffers of a fit (batch buffers, trace, deltas, gradients, backup) are allocated once, before its first batch');
