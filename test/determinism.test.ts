@@ -1,0 +1,95 @@
+/**
+ * Same seed, same bits. The fixed-seed scenario of test/helpers/determinism.mjs (the one the
+ * browser test also runs in Chromium) trains a 4-layer tanh/softplus/sigmoid/softmax network
+ * and hashes every final weight; the hash must equal the constant recorded here, run after run,
+ * on every machine and in every JavaScript engine. This holds because training uses only
+ * + − × ÷, Math.sqrt, exact integer and bit operations, and deltaprop's own exp/log/tanh
+ * (src/math.ts), never the engine's Math.exp and friends.
+ *
+ * The constant was recorded with src/ at the commit that made math.ts portable (ec1a6aa) and
+ * later. If a deliberate change to the arithmetic of training (the order of a sum, an
+ * elementary function, initialisation, shuffling) moves it, re-record it and say why in the
+ * commit; any other change that moves it is a bug.
+ */
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as deltaprop from '../src/index.js';
+
+/** The weights hash of the fixed-seed scenario (FNV-1a over the bytes of every parameter). */
+const DETERMINISM_HASH = 'eb09caa8004e78f4';
+
+interface DeterminismHelper {
+  runDeterminismScenario(library: unknown): { hash: string; loss: number };
+  hashNetwork(net: deltaprop.Network): string;
+}
+
+let helper: DeterminismHelper;
+
+beforeAll(async () => {
+  // A plain .mjs shared with the browser page (no type declarations): imported by URL.
+  const url = pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), 'helpers', 'determinism.mjs')).href;
+  helper = (await import(url)) as DeterminismHelper;
+});
+
+/** The library with Network.create's seed shifted by `delta` (data and fit seeds unchanged). */
+function withCreateSeedShift(delta: number): unknown {
+  return {
+    ...deltaprop,
+    Network: {
+      create: (spec: deltaprop.NetworkSpec) => deltaprop.Network.create({ ...spec, seed: (spec.seed ?? 0) + delta }),
+    },
+  };
+}
+
+/** The library with the scenario's data generator seeded differently (weights seed unchanged). */
+function withDataSeedShift(delta: number): unknown {
+  class ShiftedRandom extends deltaprop.Random {
+    constructor(seed: number) {
+      super(seed + delta);
+    }
+  }
+  return { ...deltaprop, Random: ShiftedRandom };
+}
+
+describe('determinism: same seed, same bits', () => {
+  it(`the fixed-seed scenario hashes to ${DETERMINISM_HASH}`, () => {
+    const { hash, loss } = helper.runDeterminismScenario(deltaprop);
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash).toBe(DETERMINISM_HASH);
+    // It trained: the final epoch's loss is far below the ≈ ln 2 of an untrained 2-class softmax.
+    expect(loss).toBeLessThan(0.3);
+  });
+
+  it('twice in the same process: the same hash and the same loss, bit for bit', () => {
+    const a = helper.runDeterminismScenario(deltaprop);
+    const b = helper.runDeterminismScenario(deltaprop);
+    expect(b.hash).toBe(a.hash);
+    expect(Object.is(b.loss, a.loss)).toBe(true);
+    // Two networks from the same spec and seed have identical bytes before any training, too.
+    const spec = { input: 3, layers: [{ units: 5, activation: 'tanh' as const }, { units: 2, activation: 'softmax' as const }], seed: 42 };
+    expect(helper.hashNetwork(deltaprop.Network.create(spec))).toBe(helper.hashNetwork(deltaprop.Network.create(spec)));
+  });
+
+  it('another seed gives another hash (the weights seed, or the data seed)', () => {
+    const base = helper.runDeterminismScenario(deltaprop).hash;
+    const otherWeights = helper.runDeterminismScenario(withCreateSeedShift(1)).hash;
+    const otherData = helper.runDeterminismScenario(withDataSeedShift(1)).hash;
+    expect(new Set([base, otherWeights, otherData]).size).toBe(3);
+    // The shifted runs are themselves reproducible.
+    expect(helper.runDeterminismScenario(withCreateSeedShift(1)).hash).toBe(otherWeights);
+  });
+
+  it('the hash sees one flipped bit in one parameter (so that equal hashes mean something)', () => {
+    const net = deltaprop.Network.create({ input: 2, layers: [{ units: 3, activation: 'sigmoid' }], seed: 1 });
+    const before = helper.hashNetwork(net);
+    const w = net.layers[0]!.weights.data;
+    const bytes = new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
+    bytes[8]! ^= 1; // one mantissa bit of weight 1 (its lowest on a little-endian machine)
+    expect(helper.hashNetwork(net)).not.toBe(before);
+    bytes[8]! ^= 1;
+    expect(helper.hashNetwork(net)).toBe(before);
+    net.layers[0]!.biases[2] = -0; // 0 and −0 differ in bits
+    expect(helper.hashNetwork(net)).not.toBe(before);
+  });
+});
