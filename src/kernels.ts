@@ -15,7 +15,8 @@
  *   A panel   x_i(p), x_{i+1}(p), x_{i+2}(p), x_{i+3}(p)   for p = p0, p0 + 1, …    (TILE_ROWS = 4)
  *   B panels  y_j(p), y_{j+1}(p)                          for p = p0, p0 + 1, …    (TILE_COLS = 2)
  * Then `tile` computes a 4 × 2 block of out in eight local accumulators, reading six values and doing
- * eight multiply-adds per step. Rows or columns past the edge are packed as zeros and never stored.
+ * eight multiply-adds per step. Where out ends inside a block, the missing rows or columns are packed
+ * as zeros and the block goes through a small buffer, of which only the real part is copied to out.
  * Blocks of at most KC_MAX steps and NC_MAX columns bound the scratch array and keep a B block in cache.
  *
  * Every output still sums its terms in the naive order (start from the bias or 0, add p = 0, 1, …,
@@ -48,8 +49,11 @@ function reserveScratch(size: number): void {
   for (let q = scratch.length; q < size; q++) scratch.push(0);
 }
 
-/** An edge tile's values when it is partly outside out (rows × cols of its 4 × 2). */
+/** A 4 × 2 block at a ragged edge of out, of which only the part inside out is copied back. */
 const edge = new Float64Array(TILE_ROWS * TILE_COLS);
+
+/** Zeros to start sums from when there is no bias; at least as long as the widest out so far. */
+let zeros = new Float64Array(64);
 
 /** The block size that splits `total` into the fewest blocks of at most `max`, nearly equal in size. */
 function blockSize(total: number, max: number, multiple: number): number {
@@ -60,6 +64,7 @@ function blockSize(total: number, max: number, multiple: number): number {
 
 /**
  * out (m × n, row stride n) = scale · (init + Σ_p x_i(p) · y_j(p)) where init is bias[j] or 0.
+ * Sums over more than one block of steps are carried in out between blocks.
  * x_i(p) is a[i * lda + p] (aByCol false) or a[p * lda + i] (aByCol true);
  * y_j(p) is b[j * ldb + p] (bByCol false) or b[p * ldb + j] (bByCol true).
  */
@@ -77,43 +82,72 @@ function gemm(
     }
     return;
   }
+  if (zeros.length < n) zeros = new Float64Array(n);
+  // Sums start from bias[j] or 0: an init array read with row stride 0. Sums over several blocks
+  // of steps carry on from what the previous block left in out.
+  const start = bias === undefined ? zeros : bias;
   const kcMax = blockSize(k, KC_MAX, 1);
   const ncMax = blockSize(n, NC_MAX, TILE_COLS);
   const bOff = TILE_ROWS * kcMax;
   reserveScratch(bOff + ncMax * kcMax);
   const S = scratch;
+  // The last block of rows and the last panel of columns always take the general path (packers
+  // that pad with zeros, `edge` for out), ragged or not. So every call runs both paths, and V8 has
+  // seen both before it compiles this function; a path first met later would cost a trip back to
+  // the interpreter on every call.
+  const lastIc = Math.floor((m - 1) / TILE_ROWS) * TILE_ROWS;
+  const lastRows = m - lastIc;
   for (let jc = 0; jc < n; jc += ncMax) {
     const nc = Math.min(ncMax, n - jc);
+    const lastJr = Math.floor((nc - 1) / TILE_COLS) * TILE_COLS;
+    const lastCols = nc - lastJr;
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = Math.min(kcMax, k - pc);
-      const first = pc === 0;
-      const last = pc + kc === k;
+      const blockScale = pc + kc === k ? scale : 1; // scale once, after the last block of steps
+      const I = pc === 0 ? start : O;
+      const iRow = pc === 0 ? 0 : n;
       // B block: columns jc .. jc + nc of out, steps pc .. pc + kc, as panels of TILE_COLS.
-      for (let jr = 0; jr < nc; jr += TILE_COLS) {
-        const cols = Math.min(TILE_COLS, nc - jr);
-        const dst = bOff + jr * kc;
-        if (cols < TILE_COLS) {
-          if (bByCol) packByCol(S, dst, B, ldb, jc + jr, cols, TILE_COLS, pc, kc);
-          else packByRow(S, dst, B, ldb, jc + jr, cols, TILE_COLS, pc, kc);
-        } else if (bByCol) packCols2(S, dst, B, ldb, pc * ldb + jc + jr, kc);
-        else packRows2(S, dst, B, ldb, (jc + jr) * ldb + pc, kc);
+      for (let jr = 0; jr < lastJr; jr += TILE_COLS) {
+        if (bByCol) packCols2(S, bOff + jr * kc, B, ldb, pc * ldb + jc + jr, kc);
+        else packRows2(S, bOff + jr * kc, B, ldb, (jc + jr) * ldb + pc, kc);
       }
-      for (let ic = 0; ic < m; ic += TILE_ROWS) {
-        const rows = Math.min(TILE_ROWS, m - ic);
-        if (rows < TILE_ROWS) {
-          if (aByCol) packByCol(S, 0, A, lda, ic, rows, TILE_ROWS, pc, kc);
-          else packByRow(S, 0, A, lda, ic, rows, TILE_ROWS, pc, kc);
-        } else if (aByCol) packCols4(S, 0, A, lda, pc * lda + ic, kc);
-        else packRows4(S, 0, A, lda, ic * lda + pc, kc);
-        for (let jr = 0; jr < nc; jr += TILE_COLS) {
-          const j = jc + jr;
-          const init = !first ? INIT_OUT : bias === undefined ? INIT_ZERO : INIT_BIAS;
-          tile(O, ic * n + j, n, rows, Math.min(TILE_COLS, nc - jr), S, 0, bOff + jr * kc, kc,
-            init, bias, j, last ? scale : 1);
+      if (bByCol) packByCol(S, bOff + lastJr * kc, B, ldb, jc + lastJr, lastCols, TILE_COLS, pc, kc);
+      else packByRow(S, bOff + lastJr * kc, B, ldb, jc + lastJr, lastCols, TILE_COLS, pc, kc);
+      for (let ic = 0; ic <= lastIc; ic += TILE_ROWS) {
+        const last = ic === lastIc;
+        if (!last) {
+          if (aByCol) packCols4(S, 0, A, lda, pc * lda + ic, kc);
+          else packRows4(S, 0, A, lda, ic * lda + pc, kc);
+        } else if (aByCol) packByCol(S, 0, A, lda, ic, lastRows, TILE_ROWS, pc, kc);
+        else packByRow(S, 0, A, lda, ic, lastRows, TILE_ROWS, pc, kc);
+        const o = ic * n + jc;
+        const io = pc === 0 ? jc : o;
+        if (!last) {
+          for (let jr = 0; jr < lastJr; jr += TILE_COLS) {
+            tile(O, o + jr, n, I, io + jr, iRow, S, bOff + jr * kc, kc, blockScale);
+          }
+        } else {
+          for (let jr = 0; jr < lastJr; jr += TILE_COLS) {
+            edgeTile(O, o + jr, n, lastRows, TILE_COLS, I, io + jr, iRow, S, bOff + jr * kc, kc, blockScale);
+          }
         }
+        edgeTile(O, o + lastJr, n, last ? lastRows : TILE_ROWS, lastCols, I, io + lastJr, iRow, S,
+          bOff + lastJr * kc, kc, blockScale);
       }
     }
   }
+}
+
+/** `tile` for the block at out[o] of which rows × cols lie inside out, through the buffer `edge`. */
+function edgeTile(
+  O: Float64Array, o: number, n: number, rows: number, cols: number,
+  I: Float64Array, io: number, iRow: number, S: number[], qb: number, kc: number, scale: number,
+): void {
+  const E = edge;
+  E[0] = 0; E[1] = 0; E[2] = 0; E[3] = 0; E[4] = 0; E[5] = 0; E[6] = 0; E[7] = 0;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) E[r * TILE_COLS + c] = I[io + r * iRow + c]!;
+  tile(E, 0, TILE_COLS, E, 0, TILE_COLS, S, qb, kc, scale);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) O[o + r * n + c] = E[r * TILE_COLS + c]!;
 }
 
 // Packing. The four unrolled packers copy full panels (nearly all of them); the two general ones
@@ -195,19 +229,15 @@ function packByRow(
   S: number[], dst: number, X: Float64Array, ld: number,
   first: number, count: number, width: number, p0: number, kc: number,
 ): void {
-  for (let r = 0; r < width; r++) {
+  // zeros first, then the rows: no branch that only ragged panels would take
+  const end = dst + width * kc;
+  for (let d = dst; d < end; d++) S[d] = 0;
+  for (let r = 0; r < count; r++) {
+    const src = (first + r) * ld + p0;
     let d = dst + r;
-    if (r < count) {
-      const src = (first + r) * ld + p0;
-      for (let p = 0; p < kc; p++) {
-        S[d] = X[src + p]!;
-        d += width;
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        S[d] = 0;
-        d += width;
-      }
+    for (let p = 0; p < kc; p++) {
+      S[d] = X[src + p]!;
+      d += width;
     }
   }
 }
@@ -217,55 +247,39 @@ function packByCol(
   S: number[], dst: number, X: Float64Array, ld: number,
   first: number, count: number, width: number, p0: number, kc: number,
 ): void {
+  const end = dst + width * kc;
+  for (let d = dst; d < end; d++) S[d] = 0;
   let d = dst;
   for (let p = 0; p < kc; p++) {
     const src = (p0 + p) * ld + first;
     for (let r = 0; r < count; r++) S[d + r] = X[src + r]!;
-    for (let r = count; r < width; r++) S[d + r] = 0;
     d += width;
   }
 }
 
-const INIT_ZERO = 0;
-const INIT_BIAS = 1;
-const INIT_OUT = 2;
-
 /**
- * One 4 × 2 block of out at offset o (row stride n), of which rows × cols lie inside out:
- * c[r][c] = init + Σ_p S[qa + 4p + r] · S[qb + 2p + c] over kc steps, then out = scale · c.
- * init is 0, bias[j + c], or the partial sum already in out (a later block of steps).
+ * One 4 × 2 block: c[r][c] = I[io + r·iRow + c] + Σ_p S[4p + r] · S[qb + 2p + c] over kc steps,
+ * then D[o + r·ld + c] = scale · c[r][c]. D is out itself (ld = n) or, for a block at a ragged edge,
+ * the 4 × 2 buffer `edge` (ld = 2). I holds the starting values: bias or zeros (iRow = 0), or the
+ * partial sums of the previous block of steps in D itself.
+ *
+ * Deliberately free of branches: V8 compiles this function once it is hot, and a branch first taken
+ * after that (say, the first ragged edge) sends each call that reaches it back to the interpreter,
+ * call after call, until V8 recompiles the function (measured: thousands of times in one benchmark).
  */
 function tile(
-  O: Float64Array, o: number, n: number, rows: number, cols: number,
-  S: number[], qa: number, qb: number, kc: number,
-  init: number, bias: Float64Array | undefined, j: number, scale: number,
+  D: Float64Array, o: number, ld: number, I: Float64Array, io: number, iRow: number,
+  S: number[], qb: number, kc: number, scale: number,
 ): void {
-  const full = rows === TILE_ROWS && cols === TILE_COLS;
-  let c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
-  if (init === INIT_BIAS) {
-    const b0 = bias![j]!;
-    const b1 = cols > 1 ? bias![j + 1]! : 0;
-    c00 = b0; c10 = b0; c20 = b0; c30 = b0;
-    c01 = b1; c11 = b1; c21 = b1; c31 = b1;
-  } else if (init === INIT_OUT) {
-    if (full) {
-      c00 = O[o]!; c01 = O[o + 1]!;
-      c10 = O[o + n]!; c11 = O[o + n + 1]!;
-      c20 = O[o + 2 * n]!; c21 = O[o + 2 * n + 1]!;
-      c30 = O[o + 3 * n]!; c31 = O[o + 3 * n + 1]!;
-    } else {
-      const E = edge;
-      E.fill(0);
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < cols; c++) E[r * TILE_COLS + c] = O[o + r * n + c]!;
-      }
-      c00 = E[0]!; c01 = E[1]!; c10 = E[2]!; c11 = E[3]!;
-      c20 = E[4]!; c21 = E[5]!; c30 = E[6]!; c31 = E[7]!;
-    }
-  }
+  const i1 = io + iRow, i2 = io + 2 * iRow, i3 = io + 3 * iRow;
+  let c00 = I[io]!, c01 = I[io + 1]!;
+  let c10 = I[i1]!, c11 = I[i1 + 1]!;
+  let c20 = I[i2]!, c21 = I[i2 + 1]!;
+  let c30 = I[i3]!, c31 = I[i3 + 1]!;
   // The hot loop. (x | 0) keeps the index arithmetic in plain 32-bit integers (no overflow
-  // checks), and qa doubles as the loop counter.
-  const end = (qa + TILE_ROWS * kc) | 0;
+  // checks), and qa (the A panel is always at the start of S) doubles as the loop counter.
+  let qa = 0;
+  const end = TILE_ROWS * kc;
   while (qa < end) {
     const x0 = S[qa]!, x1 = S[(qa + 1) | 0]!, x2 = S[(qa + 2) | 0]!, x3 = S[(qa + 3) | 0]!;
     const y0 = S[qb]!, y1 = S[(qb + 1) | 0]!;
@@ -276,19 +290,11 @@ function tile(
     qa = (qa + TILE_ROWS) | 0;
     qb = (qb + TILE_COLS) | 0;
   }
-  if (full) {
-    O[o] = scale * c00; O[o + 1] = scale * c01;
-    O[o + n] = scale * c10; O[o + n + 1] = scale * c11;
-    O[o + 2 * n] = scale * c20; O[o + 2 * n + 1] = scale * c21;
-    O[o + 3 * n] = scale * c30; O[o + 3 * n + 1] = scale * c31;
-  } else {
-    const E = edge;
-    E[0] = c00; E[1] = c01; E[2] = c10; E[3] = c11;
-    E[4] = c20; E[5] = c21; E[6] = c30; E[7] = c31;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) O[o + r * n + c] = scale * E[r * TILE_COLS + c]!;
-    }
-  }
+  const o1 = o + ld, o2 = o + 2 * ld, o3 = o + 3 * ld;
+  D[o] = scale * c00; D[o + 1] = scale * c01;
+  D[o1] = scale * c10; D[o1 + 1] = scale * c11;
+  D[o2] = scale * c20; D[o2 + 1] = scale * c21;
+  D[o3] = scale * c30; D[o3 + 1] = scale * c31;
 }
 
 // ---------------------------------------------------------------------------------------------
