@@ -20,6 +20,7 @@ import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Playground, repoRoot, startPlayground } from '../scripts/playground.mjs';
 import * as deltaprop from '../src/index.js';
+import * as helper from './helpers/determinism.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Flags from TOOLCHAIN.md: without them Chromium keeps trying to reach the (closed) network. */
@@ -35,10 +36,6 @@ const CHROMIUM_ARGS = [
 const TARGET_ACCURACY = 0.9;
 const MAX_FRAME_GAP_MS = 200;
 const SCREENSHOT = join(repoRoot, 'test-results', 'playground.png');
-
-interface DeterminismHelper {
-  runDeterminismScenario(library: unknown): { hash: string; loss: number };
-}
 
 interface TrainingReport {
   accuracy: number;
@@ -144,8 +141,6 @@ describe('browser playground (Chromium)', () => {
     expect(state, `determinism page failed: ${message}`).toBe('done');
     const browserHash = (await page.textContent('#hash'))!.trim();
 
-    const helperUrl = pathToFileURL(join(repoRoot, 'test', 'helpers', 'determinism.mjs')).href;
-    const helper = (await import(helperUrl)) as DeterminismHelper;
     const nodeHash = helper.runDeterminismScenario(deltaprop).hash;
     const bundle: unknown = await import(pathToFileURL(join(distDir, 'index.js')).href);
     const nodeBundleHash = helper.runDeterminismScenario(bundle).hash;
@@ -154,6 +149,7 @@ describe('browser playground (Chromium)', () => {
     expect(browserHash).toMatch(/^[0-9a-f]{16}$/);
     expect(nodeBundleHash).toBe(nodeHash);
     expect(browserHash).toBe(nodeHash);
+    expect(browserHash).toBe(helper.DETERMINISM_HASH);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -6,31 +6,17 @@
  * + − × ÷, Math.sqrt, exact integer and bit operations, and deltaprop's own exp/log/tanh
  * (src/math.ts), never the engine's Math.exp and friends.
  *
- * The constant was recorded with src/ at the commit that made math.ts portable (ec1a6aa) and
- * later. If a deliberate change to the arithmetic of training (the order of a sum, an
+ * The constant (DETERMINISM_HASH in the helper) was recorded with src/ at the commit that made
+ * math.ts portable (ec1a6aa) and later. If a deliberate change to the arithmetic of training (the order of a sum, an
  * elementary function, initialisation, shuffling) moves it, re-record it and say why in the
  * commit; any other change that moves it is a bug.
  */
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as deltaprop from '../src/index.js';
+// A plain .mjs shared with the browser page; its types are in determinism.d.mts.
+import * as helper from './helpers/determinism.mjs';
 
-/** The weights hash of the fixed-seed scenario (FNV-1a over the bytes of every parameter). */
-const DETERMINISM_HASH = 'eb09caa8004e78f4';
-
-interface DeterminismHelper {
-  runDeterminismScenario(library: unknown): { hash: string; loss: number };
-  hashNetwork(net: deltaprop.Network): string;
-}
-
-let helper: DeterminismHelper;
-
-beforeAll(async () => {
-  // A plain .mjs shared with the browser page (no type declarations): imported by URL.
-  const url = pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), 'helpers', 'determinism.mjs')).href;
-  helper = (await import(url)) as DeterminismHelper;
-});
+const { DETERMINISM_HASH } = helper;
 
 /** The library with Network.create's seed shifted by `delta` (data and fit seeds unchanged). */
 function withCreateSeedShift(delta: number): unknown {

@@ -6,6 +6,14 @@
 // built on the library's elementary functions (tanh, sigmoid, softplus, softmax), so the hash
 // changes if any engine-dependent rounding leaks into training.
 
+/**
+ * The weights hash of the scenario below, recorded once: the Node test (test/determinism.test.ts)
+ * and the Chromium test (test/browser.test.ts) both require it. If a deliberate change to the
+ * arithmetic of training (the order of a sum, an elementary function, initialisation, shuffling)
+ * moves it, re-record it and say why in the commit; any other change that moves it is a bug.
+ */
+export const DETERMINISM_HASH = 'eb09caa8004e78f4';
+
 /** FNV-1a (32-bit, two seeds → 64 bits as 16 hex digits) over the bytes of every parameter. */
 export function hashNetwork(net) {
   let h1 = 0x811c9dc5 | 0;
