@@ -86,10 +86,15 @@ try {
   console.log(`2. kernels: could not run bench/kernels.ts (${error instanceof Error ? error.message : String(error)})`);
 }
 if (kernels !== undefined) {
-  console.log('2. products of one batch (GFLOP/s = 2·m·n·k / time; median of repetitions)');
-  console.log(`   ${'product'.padEnd(8)}${'shape'.padEnd(26)}${'fast'.padStart(8)}${'naive'.padStart(8)}`);
+  const cell = (median, best) => `${median.toFixed(2)}${best === undefined ? '' : ` (${best.toFixed(2)})`}`.padStart(15);
+  console.log('2. products of one batch (GFLOP/s = 2·m·n·k / time; median of repetitions, best in brackets)');
+  console.log(`   ${'product'.padEnd(8)}${'shape'.padEnd(26)}${'fast'.padStart(15)}${'naive'.padStart(15)}`);
   for (const k of kernels) {
-    console.log(`   ${k.name.padEnd(8)}${k.shape.padEnd(26)}${k.gflopsFast.toFixed(2).padStart(8)}${k.gflopsNaive.toFixed(2).padStart(8)}`);
+    console.log(`   ${k.name.padEnd(8)}${k.shape.padEnd(26)}${cell(k.gflopsFast, k.gflopsFastBest)}${cell(k.gflopsNaive, k.gflopsNaiveBest)}`);
+  }
+  const big = kernels.filter((k) => k.shape === '32×784 · (128×784)ᵀ' || k.shape === '(32×128)ᵀ · 32×784');
+  if (big.length === 2) {
+    console.log(`   the two large products (forward NT, gradient TN): ${big.map((k) => k.gflopsFast.toFixed(2)).join(' and ')} GFLOP/s (median)`);
   }
   console.log('');
 }

@@ -1,8 +1,11 @@
 // TensorFlow.js 4.22 (float32), backend from argv[2]: 'cpu' (plain JavaScript kernels) or 'wasm'
 // (XNNPACK, its .wasm files loaded from node_modules). The usual Layers API: a sequential model,
-// model.fit with batches of 32, shuffled every epoch; each epoch ends at onEpochEnd.
+// model.fit with batches of 32, shuffled every epoch; each epoch ends at onEpochEnd. With
+// TFJS_API=loop, a hand-written loop instead (tf.gather of each shuffled batch,
+// optimizer.minimize of tf.losses.softmaxCrossEntropy on the same layers without the softmax).
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Random } from '../../deltaprop.mjs';
 import { CLASSES, PIXELS, oneHotFlat } from '../../mnist.mjs';
 import { TRAIN, WORKLOAD, epochCount, loadMnistSplit, reportFailure, runWorkload } from '../harness.mjs';
 
@@ -12,7 +15,11 @@ const require = createRequire(import.meta.url);
 
 try {
   const tf = await import('@tensorflow/tfjs');
-  const notes = ['tf.LayersModel.fit, batches of 32, shuffled every epoch'];
+  const notes = [
+    process.env.TFJS_API === 'loop'
+      ? 'hand-written loop: tf.gather of a shuffled batch of 32, optimizer.minimize(softmaxCrossEntropy)'
+      : 'tf.LayersModel.fit, batches of 32, shuffled every epoch',
+  ];
   if (backend === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
@@ -38,6 +45,8 @@ try {
     ],
   });
   model.compile({ optimizer: tf.train.sgd(WORKLOAD.learningRate), loss: 'categoricalCrossentropy' });
+  // TFJS_API=loop: the same layers without the softmax, trained with tf.losses.softmaxCrossEntropy.
+  const logits = tf.sequential({ layers: [model.layers[0], tf.layers.dense({ units: CLASSES, kernelInitializer: 'glorotUniform' })] });
 
   await runWorkload({
     library,
@@ -45,15 +54,36 @@ try {
     notes,
     epochs: epochCount(),
     train: async (epochs, endOfEpoch) => {
-      await model.fit(x, y, {
-        batchSize: WORKLOAD.batchSize,
-        epochs,
-        shuffle: true,
-        verbose: 0,
-        callbacks: { onEpochEnd: endOfEpoch },
-      });
+      if (process.env.TFJS_API !== 'loop') {
+        await model.fit(x, y, {
+          batchSize: WORKLOAD.batchSize,
+          epochs,
+          shuffle: true,
+          verbose: 0,
+          callbacks: { onEpochEnd: endOfEpoch },
+        });
+        return;
+      }
+      // A hand-written loop: gather a shuffled batch, optimizer.minimize on the model's loss.
+      const optimizer = tf.train.sgd(WORKLOAD.learningRate);
+      const order = new Int32Array(TRAIN);
+      for (let i = 0; i < TRAIN; i++) order[i] = i;
+      const random = new Random(1);
+      for (let e = 0; e < epochs; e++) {
+        random.shuffle(order);
+        for (let start = 0; start < TRAIN; start += WORKLOAD.batchSize) {
+          const idx = order.subarray(start, Math.min(start + WORKLOAD.batchSize, TRAIN));
+          tf.tidy(() => {
+            const i = tf.tensor1d(idx, 'int32');
+            const xb = tf.gather(x, i);
+            const yb = tf.gather(y, i);
+            optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, logits.apply(xb)));
+          });
+        }
+        endOfEpoch();
+      }
     },
-    testScores: () => tf.tidy(() => model.predict(testX).dataSync()),
+    testScores: () => tf.tidy(() => (process.env.TFJS_API === 'loop' ? logits : model).predict(testX).dataSync()),
     testLabels: test.labels,
   });
 } catch (error) {
