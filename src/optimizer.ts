@@ -53,19 +53,46 @@ export function sgd(options?: SgdOptions): Optimizer {
   };
 }
 
-/** The update itself, without checks (the training loop calls it once per batch). */
-export function sgdStep(net: Network, g: ParameterGradients, learningRate: number, weightDecay: number): void {
+/**
+ * The update itself, without checks (the training loop calls it once per batch):
+ *   W ← W − α·g − λ·W,   B ← B − α·g_B.
+ * When `backup` is given (two arrays per layer: weights, biases), the values of before the step are
+ * written there in the same pass, so that a diverging step can be undone. Returns whether every
+ * new parameter is finite.
+ */
+export function sgdStep(
+  net: Network,
+  g: ParameterGradients,
+  learningRate: number,
+  weightDecay: number,
+  backup?: readonly Float64Array[],
+): boolean {
+  // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity, so the sum stays 0 exactly
+  // when every new parameter is finite.
+  let s = 0;
   const layers = net.layers;
   for (let n = 0; n < layers.length; n++) {
     const layer = layers[n]!;
     const W = layer.weights.data, dW = g.weightGradients[n]!.data;
+    const oldW = backup === undefined ? undefined : backup[2 * n]!;
     for (let i = 0; i < W.length; i++) {
       const w = W[i]!;
-      W[i] = w - learningRate * dW[i]! - weightDecay * w;
+      if (oldW !== undefined) oldW[i] = w;
+      const v = w - learningRate * dW[i]! - weightDecay * w;
+      W[i] = v;
+      s += v * 0;
     }
     const B = layer.biases, dB = g.biasGradients[n]!;
-    for (let i = 0; i < B.length; i++) B[i] = B[i]! - learningRate * dB[i]!;
+    const oldB = backup === undefined ? undefined : backup[2 * n + 1]!;
+    for (let i = 0; i < B.length; i++) {
+      const b = B[i]!;
+      if (oldB !== undefined) oldB[i] = b;
+      const v = b - learningRate * dB[i]!;
+      B[i] = v;
+      s += v * 0;
+    }
   }
+  return s === 0;
 }
 
 function checkGradientShapes(where: string, net: Network, g: ParameterGradients): void {

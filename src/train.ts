@@ -21,7 +21,7 @@ import {
   type Network,
   type Workspace,
 } from './network.js';
-import { DEFAULT_LEARNING_RATE, type Optimizer, type ParameterGradients } from './optimizer.js';
+import { DEFAULT_LEARNING_RATE, type Optimizer, sgdStep } from './optimizer.js';
 import { Random } from './random.js';
 import {
   booleanOption,
@@ -212,7 +212,7 @@ interface ResolvedOptions {
   readonly onEpoch: FitOptions['onEpoch'];
 }
 
-/** Buffers of one fit call, allocated once and reused by every batch. */
+/** Buffers of training, allocated once per (samples, batch size) and reused by every batch. */
 export interface TrainingBuffers {
   /** Workspace of the full batches. */
   readonly full: Workspace;
@@ -225,23 +225,30 @@ export interface TrainingBuffers {
   readonly order: Uint32Array;
 }
 
-export function createTrainingBuffers(net: Network, samples: number, batchSize: number): TrainingBuffers {
+function createTrainingBuffers(net: Network, samples: number, batchSize: number): TrainingBuffers {
   const tailRows = samples % batchSize;
   const backup: Float64Array[] = [];
   for (const l of net.layers) backup.push(new Float64Array(l.weights.data.length), new Float64Array(l.biases.length));
-  const order = new Uint32Array(samples);
-  for (let i = 0; i < samples; i++) order[i] = i;
   return {
     full: createWorkspace(net, batchSize),
     tail: tailRows > 0 ? createWorkspace(net, tailRows) : undefined,
     gradients: createGradients(net),
     backup,
-    order,
+    order: new Uint32Array(samples),
   };
 }
 
-/** Test hook: the buffers of the most recent fit, to show they are reused (identity, not timing). */
-export let lastTrainingBuffers: TrainingBuffers | undefined;
+/**
+ * Each network's training buffers, kept while the network lives, so that repeated `fit` calls on
+ * the same data and batch size (training in slices, as a page between animation frames does)
+ * allocate nothing either.
+ */
+const trainingBuffers = new WeakMap<Network, TrainingBuffers>();
+
+/** The buffers `fit` uses for `net` (undefined before its first fit). Exposed for the buffer-reuse tests. */
+export function trainingBuffersOf(net: Network): TrainingBuffers | undefined {
+  return trainingBuffers.get(net);
+}
 
 function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): History {
   const where = 'Network.fit';
@@ -251,9 +258,14 @@ function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): Hi
   const last = layers.length;
   const fused = fusedDelta(loss, layers[last - 1]!.activation);
   const score = scorerFor(net);
-  const buffers = createTrainingBuffers(net, N, batchSize);
-  lastTrainingBuffers = buffers;
+  let buffers = trainingBuffers.get(net);
+  if (buffers === undefined || buffers.order.length !== N || buffers.full.rows !== batchSize) {
+    buffers = createTrainingBuffers(net, N, batchSize);
+    trainingBuffers.set(net, buffers);
+  }
   const { order, gradients, backup } = buffers;
+  // Every fit starts from the same order, so its shuffles depend on its seed alone.
+  for (let i = 0; i < N; i++) order[i] = i;
   const evalWs = validation === undefined ? undefined : createWorkspace(net, validation.x.rows, false);
   const random = new Random(opt.seed);
   const batches = Math.ceil(N / batchSize);
@@ -281,7 +293,7 @@ function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): Hi
         lossSum += batchLoss * (ws.rows / N); // weighted by the batch's share, so the sum cannot overflow
         if (score !== undefined) hits += score(z, ws.targets);
         backwardPass(net, ws, loss, fused, gradients);
-        if (!stepKeepingBackup(net, gradients, backup, learningRate, weightDecay)) {
+        if (!sgdStep(net, gradients, learningRate, weightDecay, backup)) {
           for (let n = 0; n < last; n++) {
             layers[n]!.weights.data.set(backup[2 * n]!);
             layers[n]!.biases.set(backup[2 * n + 1]!);
@@ -345,46 +357,6 @@ function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): Hi
 /** What a thrown value says, without running any of its code (a thrown value may be anything). */
 function errorMessage(error: unknown): string {
   return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : describe(error);
-}
-
-/**
- * One SGD step that also keeps the parameters of before it: for every weight, in one pass,
- *   backup ← w,   w ← w − α·g − λ·w   (the expression of `sgdStep`, so the same bits),
- * and biases likewise without decay. Returns whether every new parameter is finite; when not,
- * the caller restores `backup`. One pass instead of a copy, the step and a check (three passes
- * over ~10⁵ values per batch of the standard workload, about a tenth of its time).
- */
-function stepKeepingBackup(
-  net: Network,
-  g: ParameterGradients,
-  backup: Float64Array[],
-  learningRate: number,
-  weightDecay: number,
-): boolean {
-  // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity, so the sum stays 0 exactly
-  // when every new parameter is finite.
-  let s = 0;
-  const layers = net.layers;
-  for (let n = 0; n < layers.length; n++) {
-    const layer = layers[n]!;
-    const W = layer.weights.data, dW = g.weightGradients[n]!.data, oldW = backup[2 * n]!;
-    for (let i = 0; i < W.length; i++) {
-      const w = W[i]!;
-      oldW[i] = w;
-      const v = w - learningRate * dW[i]! - weightDecay * w;
-      W[i] = v;
-      s += v * 0;
-    }
-    const B = layer.biases, dB = g.biasGradients[n]!, oldB = backup[2 * n + 1]!;
-    for (let i = 0; i < B.length; i++) {
-      const b = B[i]!;
-      oldB[i] = b;
-      const v = b - learningRate * dB[i]!;
-      B[i] = v;
-      s += v * 0;
-    }
-  }
-  return s === 0;
 }
 
 function diverged(epoch: number, batch: number, what: string, lastLoss: number, learningRate: number): TrainingError {

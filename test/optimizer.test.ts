@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Matrix, Network, sgd } from '../src/index.js';
-import { lastTrainingBuffers } from '../src/train.js';
+import { trainingBuffersOf } from '../src/train.js';
 import { expectClose, expectDeltapropError } from './helpers/numeric.js';
 import { expectParameters, setLayer, snapshot } from './helpers/weights.js';
 
@@ -215,7 +215,7 @@ describe('batches of an epoch', () => {
     const options = { loss: 'l2' as const, learningRate: 0.3, batchSize: 2, epochs: 4, shuffle: true, seed: 9 };
     const orders: number[][] = [];
     const fitted = make();
-    fitted.fit(x, y, { ...options, onEpoch: () => void orders.push(Array.from(lastTrainingBuffers!.order)) });
+    fitted.fit(x, y, { ...options, onEpoch: () => void orders.push(Array.from(trainingBuffersOf(fitted)!.order)) });
     expect(orders).toHaveLength(4);
     for (const order of orders) expect([...order].sort()).toEqual([0, 1, 2, 3, 4]);
     expect(new Set(orders.map((o) => o.join(','))).size).toBeGreaterThan(1);

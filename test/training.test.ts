@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type EpochStats, losses, Matrix, Network } from '../src/index.js';
-import { lastTrainingBuffers } from '../src/train.js';
+import { trainingBuffersOf } from '../src/train.js';
 import { argmaxAccuracy, spirals, uniformRows, xorX, xorY } from './helpers/data.js';
 import { expectClose, expectNear } from './helpers/numeric.js';
 import { expectParameters, parameterBits, snapshot } from './helpers/weights.js';
@@ -195,7 +195,7 @@ describe('buffers', () => {
     const identities: unknown[][] = [];
     const values: Float64Array[][] = [];
     const collect = (): { refs: unknown[]; arrays: Float64Array[] } => {
-      const b = lastTrainingBuffers!;
+      const b = trainingBuffersOf(net)!;
       const ws = [b.full, b.tail!];
       const arrays: Float64Array[] = [];
       for (const w of ws) {
@@ -220,8 +220,8 @@ describe('buffers', () => {
     });
     expect(identities).toHaveLength(5);
     // 10 samples in batches of 4: a full workspace of 4 rows and a tail of 2.
-    expect(lastTrainingBuffers!.full.rows).toBe(4);
-    expect(lastTrainingBuffers!.tail!.rows).toBe(2);
+    expect(trainingBuffersOf(net)!.full.rows).toBe(4);
+    expect(trainingBuffersOf(net)!.tail!.rows).toBe(2);
     for (let e = 1; e < 5; e++) {
       expect(identities[e]!.length).toBe(identities[0]!.length);
       identities[e]!.forEach((ref, i) => expect(ref, `buffer ${i} at epoch ${e + 1}`).toBe(identities[0]![i]));
@@ -238,7 +238,7 @@ describe('buffers', () => {
 
     // What they hold is the last batch: the tail's inputs are the rows order[8], order[9] of x,
     // and the weights are backup − α·gradient − λ·backup.
-    const b = lastTrainingBuffers!;
+    const b = trainingBuffersOf(net)!;
     const order = Array.from(b.order);
     expect(Array.from(b.tail!.activations[0]!.data)).toEqual([...x[order[8]!]!, ...x[order[9]!]!]);
     net.layers.forEach((l, n) => {
@@ -256,14 +256,32 @@ describe('buffers', () => {
     expectClose(b.tail!.activations[2]!.data, check.predict(Matrix.from([x[order[8]!]!, x[order[9]!]!])).data, 0);
   });
 
-  it('a new fit gets its own buffers, sized for its batch', () => {
+  it('a fit with another batch size gets buffers sized for it; the same sizes reuse them', () => {
     const net = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
-    net.fit([[1, 2], [3, 4], [5, 6]], [[1, 0], [0, 1], [1, 1]], { batchSize: 3, epochs: 1 });
-    const first = lastTrainingBuffers!;
+    const xs = [[1, 2], [3, 4], [5, 6]], ys = [[1, 0], [0, 1], [1, 1]];
+    expect(trainingBuffersOf(net)).toBeUndefined();
+    net.fit(xs, ys, { batchSize: 3, epochs: 1 });
+    const first = trainingBuffersOf(net)!;
     expect(first.tail).toBeUndefined();
-    net.fit([[1, 2], [3, 4], [5, 6]], [[1, 0], [0, 1], [1, 1]], { batchSize: 2, epochs: 1 });
-    expect(lastTrainingBuffers).not.toBe(first);
-    expect(lastTrainingBuffers!.tail!.rows).toBe(1);
+    net.fit(xs, ys, { batchSize: 2, epochs: 1 });
+    const second = trainingBuffersOf(net)!;
+    expect(second).not.toBe(first);
+    expect(second.full.rows).toBe(2);
+    expect(second.tail!.rows).toBe(1);
+    // Training in slices (repeated fit calls with the same sizes) allocates no new buffers.
+    net.fit(xs, ys, { batchSize: 2, epochs: 1 });
+    expect(trainingBuffersOf(net)).toBe(second);
+    // and each fit starts from the same order: two networks trained in one call or in two
+    // calls of one epoch see the same shuffles only if the seeds say so.
+    const a = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
+    const b = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
+    a.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 5 });
+    b.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 6 });
+    b.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 5 });
+    const fresh = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
+    fresh.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 5 });
+    expect(Array.from(trainingBuffersOf(b)!.order)).toEqual(Array.from(trainingBuffersOf(a)!.order));
+    expect(Array.from(trainingBuffersOf(fresh)!.order)).toEqual(Array.from(trainingBuffersOf(a)!.order));
   });
 });
 

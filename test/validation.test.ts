@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DeltapropError, type FitOptions, losses, Matrix, Network, sgd, TrainingError } from '../src/index.js';
-import { lastTrainingBuffers } from '../src/train.js';
+import { trainingBuffersOf } from '../src/train.js';
 import { uniformRows } from './helpers/data.js';
 import { expectDeltapropError } from './helpers/numeric.js';
 import { expectParameters, parameterBits, snapshot } from './helpers/weights.js';
@@ -34,11 +34,10 @@ const y = [[0], [1], [1], [0], [1], [0]];
 function rejects(call: (net: Network) => unknown, ...fragments: string[]): DeltapropError {
   const net = classifier();
   const before = snapshot(net);
-  const buffers = lastTrainingBuffers;
   const error = expectDeltapropError(() => call(net), ...fragments);
   expectParameters(net, before);
-  // No training started: the last fit's buffers are still the last ones.
-  expect(lastTrainingBuffers).toBe(buffers);
+  // No training started: no training buffers were even allocated.
+  expect(trainingBuffersOf(net)).toBeUndefined();
   return error;
 }
 
