@@ -4,22 +4,21 @@
 //   npm run compare                      one round of every library
 //   npm run compare -- --runs 3          three rounds; the table gives per-library medians
 //   npm run compare -- --only deltaprop,tfjs-wasm
+//   npm run compare -- --commit HEAD    measure a build of that commit (made in a temporary
+//                                       directory) instead of ../../dist
 //
 // Each worker times its own epochs with performance.now() (see harness.mjs) and prints one
 // RESULT line of JSON; this script only collects them. Rounds after the first rotate the order
 // of the libraries so that a burst of load from elsewhere on the machine does not always fall
 // on the same one.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../mnist.mjs';
 
-const distFile = (() => {
-  const d = process.env.DELTAPROP_DIST;
-  return d === undefined || d === '' ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/index.js') : path.resolve(d);
-})();
+
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -33,11 +32,12 @@ const LIBRARIES = [
 ];
 
 function parseArgs(argv) {
-  const options = { runs: 1, only: undefined };
+  const options = { runs: 1, only: undefined, commit: undefined };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') options.runs = Number(argv[++i]);
     else if (argv[i] === '--only') options.only = argv[++i].split(',');
-    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --only a,b)`);
+    else if (argv[i] === '--commit') options.commit = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --only a,b, --commit REV)`);
   }
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
   return options;
@@ -56,12 +56,32 @@ function runWorker(lib) {
   return result;
 }
 
+function git(...args) {
+  const r = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
 /** The repository's commit, and whether src/ differs from it (then dist/ may hold more than that commit). */
-function gitDescribe() {
-  const r = spawnSync('git', ['log', '-1', '--format=%h %cs'], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) return 'unknown';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' });
-  return r.stdout.trim() + (dirty.stdout.trim() === '' ? '' : ', src/ has uncommitted changes');
+function describeWorkingTree() {
+  const dirty = git('status', '--porcelain', '--', 'src') !== '';
+  return `repository at ${git('log', '-1', '--format=%h %cs')}${dirty ? ', src/ has uncommitted changes' : ''}`;
+}
+
+/**
+ * Builds the given commit's src/ in a temporary directory (git archive, the repository's
+ * node_modules, tsup) and returns its dist/index.js: what is measured is exactly that commit,
+ * whatever happens to ../../dist meanwhile.
+ */
+function buildCommit(rev) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'deltaprop-compare-'));
+  const sha = git('rev-parse', '--short', `${rev}^{commit}`);
+  const unpack = spawnSync('sh', ['-c', `git archive ${sha} | tar -x -C "${dir}"`], { cwd: root, encoding: 'utf8' });
+  if (unpack.status !== 0) throw new Error(`git archive ${sha}: ${unpack.stderr}`);
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  const build = spawnSync(path.join(root, 'node_modules/.bin/tsup'), [], { cwd: dir, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`tsup in ${dir}: ${build.stderr || build.stdout}`);
+  return { dir, sha, dist: path.join(dir, 'dist/index.js'), what: `commit ${sha} (${git('log', '-1', '--format=%cs %s', sha)}), built in a temporary directory` };
 }
 
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -75,6 +95,21 @@ function printTable(rows) {
 }
 
 const options = parseArgs(process.argv.slice(2));
+let distFile;
+let measured;
+let snapshot;
+if (options.commit !== undefined) {
+  snapshot = buildCommit(options.commit);
+  distFile = snapshot.dist;
+  measured = snapshot.what;
+  process.env.DELTAPROP_DIST = distFile; // inherited by every worker
+} else if (process.env.DELTAPROP_DIST !== undefined && process.env.DELTAPROP_DIST !== '') {
+  distFile = path.resolve(process.env.DELTAPROP_DIST);
+  measured = `${distFile} (DELTAPROP_DIST)`;
+} else {
+  distFile = path.join(root, 'dist/index.js');
+  measured = `${distFile} (${describeWorkingTree()})`;
+}
 if (!existsSync(distFile)) {
   console.error(`${distFile} is missing: run \`npm run build\` at the repository root first.`);
   process.exit(1);
@@ -84,7 +119,7 @@ const libs = options.only === undefined ? LIBRARIES : LIBRARIES.filter((l) => op
 console.log(`date        ${new Date().toISOString()}`);
 console.log(`node        ${process.version}`);
 console.log(`cpu         ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-console.log(`deltaprop   ${distFile} (repository at ${gitDescribe()})`);
+console.log(`deltaprop   ${measured}`);
 console.log(`workload    MNIST 784-128-10 relu/softmax, SGD lr 0.1, batch 32; 8,000 train / 2,000 test (split seed 1);`);
 console.log(`            samples/s = 8,000 / median time of epochs 2-4 (epoch 1 = warm-up); accuracy after the last epoch`);
 console.log('');
@@ -146,3 +181,5 @@ if (options.runs > 1 && deltaprop.length === options.runs) {
     console.log(`  ${lib.name.padEnd(10)} ${ratios.join('  ')}`);
   }
 }
+
+if (snapshot !== undefined) rmSync(snapshot.dir, { recursive: true, force: true });
