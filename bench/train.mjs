@@ -111,8 +111,7 @@ const observer = new PerformanceObserver((list) => void collections.push(...list
 observer.observe({ entryTypes: ['gc'] });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-async function heapOfFit(epochs) {
-  const heapNet = createNetwork();
+async function heapOfFit(heapNet, epochs) {
   gc();
   gc();
   const before = process.memoryUsage();
@@ -135,14 +134,16 @@ async function heapOfFit(epochs) {
   };
 }
 
-await heapOfFit(4); // warm-up: every function compiled before the measured runs
-const short = await heapOfFit(1);
-const long = await heapOfFit(4);
+await heapOfFit(createNetwork(), 4); // warm-up: every function compiled before the measured runs
+const heapNet = createNetwork();
+const first = { label: 'first fit, 250 batches', ...(await heapOfFit(heapNet, 1)) };
+const short = { label: 'next fit, 250 batches', ...(await heapOfFit(heapNet, 1)) };
+const long = { label: 'next fit, 1,000 batches', ...(await heapOfFit(heapNet, 4)) };
 observer.disconnect();
 
 const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${fmt(bytes / 1024, 1)} KB`;
 const cols = [
-  ['fit call', 16, (r) => `${fmt(r.batches)} batches`],
+  ['fit call on one network', 26, (r) => r.label],
   ['heapUsed during', 17, (r) => kb(r.allocated)],
   ['arrayBuffers during', 21, (r) => kb(r.allocatedBuffers)],
   ['GCs during', 12, (r) => String(r.gcDuring)],
@@ -151,7 +152,7 @@ const cols = [
 ];
 console.log('3. heap (process.memoryUsage(), --expose-gc, gc() before each reading; "during" = read right after fit returns, before any gc)');
 console.log(`   ${cols.map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join('')}`);
-for (const r of [short, long]) console.log(`   ${cols.map(([, w, f], i) => (i === 0 ? f(r).padEnd(w) : f(r).padStart(w))).join('')}`);
+for (const r of [first, short, long]) console.log(`   ${cols.map(([, w, f], i) => (i === 0 ? f(r).padEnd(w) : f(r).padStart(w))).join('')}`);
 const perBatch = (long.allocated - short.allocated) / (long.batches - short.batches);
 const perBatchBuffers = (long.allocatedBuffers - short.allocatedBuffers) / (long.batches - short.batches);
 const exact = long.gcDuring === 0 && short.gcDuring === 0;
@@ -160,4 +161,5 @@ console.log(
     `(difference of the two runs over ${fmt(long.batches - short.batches)} batches` +
     `${exact ? '; no garbage collection ran during either, so nothing allocated was missed' : '; a GC ran during a run, so this undercounts'})`,
 );
-console.log('   the array buffers of a fit (batch buffers, trace, deltas, gradients, backup) are allocated once, before its first batch');
+console.log('   a network\'s first fit allocates its training buffers (batch, trace, deltas, gradients, backup) once, before its');
+console.log('   first batch; they stay with the network (the "after gc" column) and its next fits with the same batch size reuse them');
