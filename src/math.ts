@@ -117,9 +117,9 @@ const EXP_LO = new Float64Array([
 
 /** exp(x), within 1 ulp. */
 export function exp(x: number): number {
-  if (x > EXP_MAX) return Infinity;
-  if (x < EXP_MIN) return 0;
-  if (x !== x) return x;
+  // The rare cases are in a function of their own: returning the small integer 0 beside double
+  // results made V8 box every result of the inlined exp (about 16 bytes of heap per call).
+  if (!(x <= EXP_MAX && x >= EXP_MIN)) return expOutsideRange(x);
   const k = Math.floor(x * INV_LN2_64 + 0.5);
   const r = (x - k * LN2_64_HI) - k * LN2_64_LO; // x − k·LN2_64_HI is exact
   const j = k & 63;
@@ -135,6 +135,11 @@ export function exp(x: number): number {
   }
   if (q === -1022 && y >= 1) return y * POW2[52]!;
   return expSubnormal(t, s, q);
+}
+
+/** exp(x) for x above EXP_MAX (+Infinity), below EXP_MIN (+0) or NaN (NaN). */
+function expOutsideRange(x: number): number {
+  return x > EXP_MAX ? Infinity : x < EXP_MIN ? 0 : x;
 }
 
 const TWO52 = 4503599627370496;
@@ -239,9 +244,9 @@ const EXPM1_MIN = -38;
 
 /** exp(x) − 1, within 1 ulp. */
 export function expm1(x: number): number {
-  if (x > EXP_MAX) return Infinity;
-  if (x < EXPM1_MIN) return -1;
-  if (x !== x) return x;
+  // The rare cases are out of line, as in exp: a small-integer return (−1) beside double results
+  // makes V8 box every result.
+  if (!(x <= EXP_MAX && x >= EXPM1_MIN)) return expm1OutsideRange(x);
   const ax = Math.abs(x);
   if (ax < HALF_LN2) {
     if (ax < TWO_M54) return x; // also keeps −0
@@ -292,6 +297,16 @@ const TANH_POLY_MAX = 0.55; // tanh(0.55) > 1/2
 const TANH_SATURATE = 22; // tanh(22) rounds to 1
 const SPLITTER = 134217729; // 2^27 + 1
 
+/** expm1(x) for x above EXP_MAX (+Infinity), below EXPM1_MIN (−1) or NaN (NaN). */
+function expm1OutsideRange(x: number): number {
+  return x > EXP_MAX ? Infinity : x < EXPM1_MIN ? -1 : x;
+}
+
+/** tanh(x) for |x| ≥ TANH_SATURATE (±1) or NaN (NaN), out of line for the reason given in exp. */
+function tanhSaturated(x: number): number {
+  return x !== x ? x : x > 0 ? 1 : -1;
+}
+
 /** Hyperbolic tangent, within 1 ulp. */
 export function tanh(x: number): number {
   const ax = Math.abs(x);
@@ -305,7 +320,7 @@ export function tanh(x: number): number {
       z4 * (T4 + z * T5 + z2 * (T6 + z * T7) + z4 * (T8 + z * T9 + z2 * T10));
     return x + x * (z * p);
   }
-  if (!(ax < TANH_SATURATE)) return x !== x ? x : x > 0 ? 1 : -1;
+  if (!(ax < TANH_SATURATE)) return tanhSaturated(x);
   // tanh|x| = 1 − 2/(E + 2), E = expm1(2|x|) ≥ expm1(1.1) > 2.
   const E = expm1(2 * ax);
   const d = E + 2;
