@@ -11,9 +11,9 @@
 import { pathToFileURL } from 'node:url';
 import {
   matmulNN, matmulNNNaive, matmulNT, matmulNTNaive, matmulTN, matmulTNNaive,
-} from '../src/kernels.js';
-import { Matrix } from '../src/matrix.js';
-import { Random } from '../src/random.js';
+} from '../src/kernels/js.js';
+import { Matrix } from '../src/core/matrix.js';
+import { Random } from '../src/core/random.js';
 
 export interface KernelBench {
   name: string;

@@ -7,8 +7,8 @@
  * Every loop is its own function calling one target directly, so each call site stays
  * monomorphic; each figure is the median of several timed passes after warm-up.
  */
-import { exp, expm1, log, log1p, tanh } from '../src/math.js';
-import { Random } from '../src/random.js';
+import { exp, expm1, log, log1p, tanh } from '../src/core/math.js';
+import { Random } from '../src/core/random.js';
 
 const N = 1 << 20;
 const REPS = 21;

@@ -8,14 +8,14 @@
  *
  * Both run on a whole batch at once (rows are samples); gradients are of the batch-mean loss.
  */
-import { type Activation, type ActivationName, resolveActivation } from './activations.js';
-import { DeltapropError, describe, fail } from './errors.js';
-import { Dense } from './layer.js';
-import { fusedDelta, type Loss, type LossName, resolveLoss } from './losses.js';
-import { MAX_ELEMENTS, Matrix } from './matrix.js';
-import { Random } from './random.js';
-import { type NetworkJSON, networkFromJSON, networkToJSON, type FromJSONOptions } from './serialize.js';
-import { fitNetwork, type FitOptions, type History } from './train.js';
+import { type Activation, type ActivationName, resolveActivation } from './model/activations.js';
+import { DeltapropError, describe, fail } from './core/errors.js';
+import { Dense } from './model/layer.js';
+import { fusedDelta, type Loss, type LossName, resolveLoss } from './model/losses.js';
+import { MAX_ELEMENTS, Matrix } from './core/matrix.js';
+import { Random } from './core/random.js';
+import { type NetworkJSON, networkFromJSON, networkToJSON, type FromJSONOptions } from './io/json.js';
+import { fitNetwork, type FitOptions, type History } from './train/trainer.js';
 import {
   checkFinite,
   checkOptionNames,
@@ -26,7 +26,7 @@ import {
   toMatrix,
   toOptions,
   toSample,
-} from './validate.js';
+} from './core/schema.js';
 
 /** How a layer's weights are drawn: Glorot/Xavier uniform or He uniform. Biases start at zero. */
 export type Init = 'glorot' | 'he';

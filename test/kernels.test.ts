@@ -8,9 +8,9 @@ import {
   matmulNTNaive,
   matmulTN,
   matmulTNNaive,
-} from '../src/kernels.js';
-import { Matrix } from '../src/matrix.js';
-import { Random } from '../src/random.js';
+} from '../src/kernels/js.js';
+import { Matrix } from '../src/core/matrix.js';
+import { Random } from '../src/core/random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { activations, type Loss, losses, Matrix, Network, Random } from '../src/index.js';
-import { EPSILON, fusedDelta } from '../src/losses.js';
+import { EPSILON, fusedDelta } from '../src/model/losses.js';
 import { centralDifference, expectClose, expectDeltapropError, expectNear, maxRelativeError } from './helpers/numeric.js';
 import { snapshot } from './helpers/weights.js';
 

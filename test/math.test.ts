@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { exp, expm1, log, log1p, tanh } from '../src/math.js';
-import { Random } from '../src/random.js';
+import { exp, expm1, log, log1p, tanh } from '../src/core/math.js';
+import { Random } from '../src/core/random.js';
 
 // ---------------------------------------------------------------------------------------------
 // ulp distance between two doubles: the number of representable values between them.

@@ -1,7 +1,7 @@
 /** Matrix: row-major storage, construction, element access and its errors; oneHot. */
 import { describe, expect, it } from 'vitest';
 import { Matrix, oneHot } from '../src/index.js';
-import { MAX_ELEMENTS } from '../src/matrix.js';
+import { MAX_ELEMENTS } from '../src/core/matrix.js';
 import { expectDeltapropError } from './helpers/numeric.js';
 
 describe('Matrix', () => {

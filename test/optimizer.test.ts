@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Matrix, Network, sgd } from '../src/index.js';
-import { trainingBuffersOf } from '../src/train.js';
+import { trainingBuffersOf } from '../src/train/trainer.js';
 import { expectClose, expectDeltapropError } from './helpers/numeric.js';
 import { expectParameters, setLayer, snapshot } from './helpers/weights.js';
 

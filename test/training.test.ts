@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type EpochStats, losses, Matrix, Network } from '../src/index.js';
-import { trainingBuffersOf } from '../src/train.js';
+import { trainingBuffersOf } from '../src/train/trainer.js';
 import { argmaxAccuracy, spirals, uniformRows, xorX, xorY } from './helpers/data.js';
 import { expectClose, expectNear } from './helpers/numeric.js';
 import { expectParameters, parameterBits, snapshot } from './helpers/weights.js';

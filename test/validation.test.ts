@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DeltapropError, type FitOptions, losses, Matrix, Network, sgd, TrainingError } from '../src/index.js';
-import { trainingBuffersOf } from '../src/train.js';
+import { trainingBuffersOf } from '../src/train/trainer.js';
 import { uniformRows } from './helpers/data.js';
 import { expectDeltapropError } from './helpers/numeric.js';
 import { expectParameters, parameterBits, snapshot } from './helpers/weights.js';

@@ -7,8 +7,8 @@
  *              and, for the layer below, Δ_n · W_n (to be multiplied by J(f_{n-1})(A_{n-1}))
  */
 import type { Activation } from './activations.js';
-import { columnSums, matmulNN, matmulNT, matmulTN } from './kernels.js';
-import { Matrix } from './matrix.js';
+import { columnSums, matmulNN, matmulNT, matmulTN } from '../kernels/js.js';
+import { Matrix } from '../core/matrix.js';
 
 export class Dense {
   /** Width of the input Z_{n-1}. */

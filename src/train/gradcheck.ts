@@ -4,10 +4,10 @@
  * on every weight and bias, where g is the batch-mean loss. Each parameter is restored to its
  * exact original value after it is probed, so the network is left as it was.
  */
-import { DeltapropError, fail } from './errors.js';
-import { type Loss, type LossName, resolveLoss } from './losses.js';
-import { checkTargets, createWorkspace, forwardPass, Network } from './network.js';
-import { checkOptionNames, type MatrixLike, positiveFinite, toMatrix, toOptions } from './validate.js';
+import { DeltapropError, fail } from '../core/errors.js';
+import { type Loss, type LossName, resolveLoss } from '../model/losses.js';
+import { checkTargets, createWorkspace, forwardPass, Network } from '../network.js';
+import { checkOptionNames, type MatrixLike, positiveFinite, toMatrix, toOptions } from '../core/schema.js';
 
 export interface GradientCheckOptions {
   /** ε, the finite-difference step. @default 1e-5 */

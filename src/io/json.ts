@@ -9,11 +9,11 @@
  * Loading treats its input as untrusted: every field is checked (types, shapes, lengths, finite
  * numbers, known names) before anything is allocated, and nothing is read from the prototype chain.
  */
-import { type Activation, type ActivationJSON, resolveActivation } from './activations.js';
-import { DeltapropError, describe, fail } from './errors.js';
-import { Dense } from './layer.js';
-import { MAX_ELEMENTS, Matrix } from './matrix.js';
-import { Network } from './network.js';
+import { type Activation, type ActivationJSON, resolveActivation } from '../model/activations.js';
+import { DeltapropError, describe, fail } from '../core/errors.js';
+import { Dense } from '../model/layer.js';
+import { MAX_ELEMENTS, Matrix } from '../core/matrix.js';
+import { Network } from '../network.js';
 
 export const FORMAT = 'deltaprop-network';
 export const VERSION = 1;

@@ -1,6 +1,6 @@
 /** Target encodings. */
-import { fail } from './errors.js';
-import { MAX_ELEMENTS, Matrix } from './matrix.js';
+import { fail } from '../core/errors.js';
+import { MAX_ELEMENTS, Matrix } from '../core/matrix.js';
 
 /** One row per label with a 1 in the label's column: `oneHot([2, 0], 3)` → [[0, 0, 1], [1, 0, 0]]. */
 export function oneHot(labels: ArrayLike<number>, classes: number): Matrix {

@@ -8,9 +8,9 @@
  * Element-wise activations have a diagonal Jacobian, so `backward` is dZ ⊙ f'(A); training
  * never builds the full matrix. `backward` may be called with `dA === dZ` (in place).
  */
-import { DeltapropError, describe } from './errors.js';
-import { exp, log1p, tanh as tanhScalar } from './math.js';
-import { Matrix } from './matrix.js';
+import { DeltapropError, describe } from '../core/errors.js';
+import { exp, log1p, tanh as tanhScalar } from '../core/math.js';
+import { Matrix } from '../core/matrix.js';
 
 /** How an activation is written in a saved model: its name, plus its parameters if it has any. */
 export type ActivationJSON = string | { readonly name: string; readonly [parameter: string]: number | string };

@@ -7,11 +7,11 @@
  * Everything is validated and converted once, before the first step; the loop itself allocates
  * nothing: batch buffers, trace, deltas and gradients are allocated once per batch size.
  */
-import { isBuiltinSigmoid, isBuiltinSoftmax } from './activations.js';
-import { DeltapropError, TrainingError, describe, fail } from './errors.js';
-import { gatherRows } from './kernels.js';
-import { fusedDelta, type Loss, type LossName, losses, resolveLoss } from './losses.js';
-import type { Matrix } from './matrix.js';
+import { isBuiltinSigmoid, isBuiltinSoftmax } from '../model/activations.js';
+import { DeltapropError, TrainingError, describe, fail } from '../core/errors.js';
+import { gatherRows } from '../kernels/js.js';
+import { fusedDelta, type Loss, type LossName, losses, resolveLoss } from '../model/losses.js';
+import type { Matrix } from '../core/matrix.js';
 import {
   backwardPass,
   checkTargets,
@@ -20,9 +20,9 @@ import {
   forwardPass,
   type Network,
   type Workspace,
-} from './network.js';
-import { DEFAULT_LEARNING_RATE, type Optimizer, sgdStep } from './optimizer.js';
-import { Random } from './random.js';
+} from '../network.js';
+import { DEFAULT_LEARNING_RATE, type Optimizer, sgdStep } from '../optim/sgd.js';
+import { Random } from '../core/random.js';
 import {
   booleanOption,
   checkOptionNames,
@@ -33,7 +33,7 @@ import {
   positiveInteger,
   toMatrix,
   toOptions,
-} from './validate.js';
+} from '../core/schema.js';
 
 export interface EpochStats {
   /** 1-based epoch number. */

@@ -22,7 +22,7 @@
  * Every output still sums its terms in the naive order (start from the bias or 0, add p = 0, 1, …,
  * k − 1, multiply by scale at the end), so the fast kernels return the same bits as the naive ones.
  */
-import type { Matrix } from './matrix.js';
+import type { Matrix } from '../core/matrix.js';
 
 // ---------------------------------------------------------------------------------------------
 // The packed engine shared by NT, NN and TN

@@ -8,10 +8,10 @@
  * returns), so a step is `W ← W − α·g − λ·W`. Note that λ is not multiplied by α (decoupled
  * weight decay): it equals an L2 penalty (λ / 2α)‖W‖² added to the loss.
  */
-import { fail } from './errors.js';
-import { Matrix } from './matrix.js';
-import { Network } from './network.js';
-import { checkOptionNames, nonNegativeFinite, positiveFinite, toOptions } from './validate.js';
+import { fail } from '../core/errors.js';
+import { Matrix } from '../core/matrix.js';
+import { Network } from '../network.js';
+import { checkOptionNames, nonNegativeFinite, positiveFinite, toOptions } from '../core/schema.js';
 
 export interface SgdOptions {
   /** α, the step size. @default 0.01 */

@@ -10,9 +10,9 @@
  * (see `fusedDelta`) that skip the Jacobian and are exact where the general path would clip.
  */
 import { type Activation, isBuiltinSigmoid, isBuiltinSoftmax } from './activations.js';
-import { DeltapropError, describe } from './errors.js';
-import { log } from './math.js';
-import type { Matrix } from './matrix.js';
+import { DeltapropError, describe } from '../core/errors.js';
+import { log } from '../core/math.js';
+import type { Matrix } from '../core/matrix.js';
 
 export interface Loss {
   /** The name used in `fit` options and error messages. */
