@@ -5,14 +5,35 @@
 export { Network } from './network.js';
 export type { Gradients, Init, LayerSpec, NetworkSpec, Trace } from './network.js';
 export { Dense } from './model/layer.js';
+export type { Params, Segment } from './model/params.js';
 export { Matrix } from './core/matrix.js';
 export { activations, elementwiseActivation, leakyRelu } from './model/activations.js';
 export type { Activation, ActivationJSON, ActivationName } from './model/activations.js';
 export { losses } from './model/losses.js';
 export type { Loss, LossName } from './model/losses.js';
+export type { Optimizer, OptimizerState } from './optim/optimizer.js';
 export { sgd } from './optim/sgd.js';
-export type { Optimizer, ParameterGradients, SgdOptions } from './optim/sgd.js';
-export type { EpochStats, FitOptions, History } from './train/trainer.js';
+export type { Sgd, SgdOptions } from './optim/sgd.js';
+export { adam, adamw } from './optim/adam.js';
+export type { Adam, AdamOptions, AdamWOptions } from './optim/adam.js';
+export { rmsprop } from './optim/rmsprop.js';
+export type { Rmsprop, RmspropOptions } from './optim/rmsprop.js';
+export { schedules } from './optim/schedules.js';
+export type { Monitor, ReduceOnPlateauOptions, Schedule, ScheduleFunction, ScheduleJSON } from './optim/schedules.js';
+export { Trainer } from './train/trainer.js';
+export type {
+  AbortSignalLike,
+  BatchStats,
+  Checkpoint,
+  EpochStats,
+  FitOptions,
+  History,
+  OptimizerName,
+  ResumeOptions,
+  TrainerOptions,
+} from './train/trainer.js';
+export { earlyStopping } from './train/callbacks.js';
+export type { EarlyStopping, EarlyStoppingOptions } from './train/callbacks.js';
 export type { FromJSONOptions, LayerJSON, NetworkJSON } from './io/json.js';
 export { checkGradients } from './train/gradcheck.js';
 export type { GradientCheckOptions, GradientCheckResult } from './train/gradcheck.js';

@@ -1,21 +1,11 @@
 /**
- * A feed-forward network of dense layers, and the two passes of the seed:
- *
- *   feed-forward, keeping every value:  sums = {A_0 … A_{k-1}},  activations = {Z_{-1} = X, Z_0 … Z_{k-1}}
- *   backpropagation:                    δ_{k-1} = ∇h(Z_{k-1}) · J(f_{k-1})(A_{k-1})
- *                                       δ_n     = δ_{n+1} · W_{n+1} · J(f_n)(A_n)
- *                                       ΔW_n = δ_nᵀ Z_{n-1}ᵀ,   ΔB_n = δ_nᵀ
- *
- * Both run on a whole batch at once (rows are samples); gradients are of the batch-mean loss.
+ * The Network facade: creating, predicting, training and saving a feed-forward network of dense
+ * layers. The seed's two passes are in model/backprop.ts; the only training loop is the Trainer
+ * (train/trainer.ts); this file validates, converts and delegates.
  */
-import { type Activation, type ActivationName, resolveActivation } from './model/activations.js';
 import { DeltapropError, describe, fail } from './core/errors.js';
-import { Dense } from './model/layer.js';
-import { fusedDelta, type Loss, type LossName, resolveLoss } from './model/losses.js';
 import { MAX_ELEMENTS, Matrix } from './core/matrix.js';
 import { Random } from './core/random.js';
-import { type NetworkJSON, networkFromJSON, networkToJSON, type FromJSONOptions } from './io/json.js';
-import { fitNetwork, type FitOptions, type History } from './train/trainer.js';
 import {
   checkFinite,
   checkOptionNames,
@@ -27,6 +17,15 @@ import {
   toOptions,
   toSample,
 } from './core/schema.js';
+import { type NetworkJSON, type NetworkPlan, networkFromJSON, networkToJSON, type FromJSONOptions } from './io/json.js';
+import { type Activation, type ActivationName, resolveActivation } from './model/activations.js';
+import { backward, createGradients, createWorkspace, forward, type Trace, type Workspace } from './model/backprop.js';
+import { Dense } from './model/layer.js';
+import { checkTargets, fusedDelta, type Loss, type LossName, resolveLoss } from './model/losses.js';
+import { Params } from './model/params.js';
+import { fitAsync, type FitOptions, type History, setNetworkReader, Trainer, type TrainerOptions, type TrainingModel } from './train/trainer.js';
+
+export type { Trace } from './model/backprop.js';
 
 /** How a layer's weights are drawn: Glorot/Xavier uniform or He uniform. Biases start at zero. */
 export type Init = 'glorot' | 'he';
@@ -49,14 +48,6 @@ export interface NetworkSpec {
   readonly seed?: number;
 }
 
-/** The values kept by the feed-forward pass. */
-export interface Trace {
-  /** A_0 … A_{k-1}: sums[n] is k × units of layer n. */
-  readonly sums: Matrix[];
-  /** Z_{-1} … Z_{k-1}: activations[0] is the input, activations[n + 1] = f_n(sums[n]). */
-  readonly activations: Matrix[];
-}
-
 /** What backpropagation returns: per-sample deltas and the gradients of the batch-mean loss. */
 export interface Gradients {
   /** δ_0 … δ_{k-1}: deltas[n] is k × units of layer n, one row per sample. */
@@ -67,27 +58,82 @@ export interface Gradients {
   readonly biasGradients: Float64Array[];
 }
 
-/** Buffers for one batch size: the trace, the deltas and a target batch. Allocated once, reused. */
-export interface Workspace extends Trace {
-  readonly rows: number;
-  readonly deltas: Matrix[];
-  readonly targets: Matrix;
-}
-
 const LAYER_KEYS = ['units', 'activation', 'init'] as const;
 const SPEC_KEYS = ['input', 'layers', 'seed'] as const;
 
-export class Network {
+/** `predict` keeps its buffers between calls only up to this many values (larger batches release them). */
+const PREDICT_CACHE_LIMIT = 1 << 20;
+
+/** A layer's shape and activation, before its parameters exist. */
+interface LayerPlan {
+  readonly inputs: number;
+  readonly units: number;
+  readonly activation: Activation;
+}
+
+/** Mutable state kept out of the (freezable) network object itself. */
+interface NetworkState {
+  predict: Workspace | undefined;
+  /** The Trainer that is training this network now, if any. */
+  trainer: object | undefined;
+  /** How many fits without an explicit seed have started (their default seeds are 0, 1, 2, …). */
+  unseededFits: number;
+}
+
+let adopting: { params: Params; layers: Dense[] } | undefined;
+
+export class Network implements TrainingModel {
   /** Width of one input sample. */
   readonly input: number;
-  /** The layers, input side first. */
+  /** The layers, input side first. Their weights and biases are views into `params.values`. */
   readonly layers: readonly Dense[];
-  private predictWorkspace: Workspace | undefined;
+  /** Every weight and bias in one Float64Array (with a gradient array of the same layout). */
+  readonly params: Params;
+  /** @internal */
+  readonly state: NetworkState = { predict: undefined, trainer: undefined, unseededFits: 0 };
 
-  /** Use `Network.create` or `Network.fromJSON`; this constructor trusts its arguments. */
+  /**
+   * A network made of copies of the given layers (`Network.create` and `Network.fromJSON` are the
+   * usual ways in). Each layer's `inputs` must equal the previous layer's `units`.
+   */
   constructor(input: number, layers: readonly Dense[]) {
-    this.input = input;
-    this.layers = Object.freeze(layers.slice());
+    if (adopting !== undefined) {
+      this.input = input;
+      this.params = adopting.params;
+      this.layers = Object.freeze(adopting.layers);
+      adopting = undefined;
+      return;
+    }
+    const where = 'new Network';
+    const inputs = positiveInteger(where, 'input', input, MAX_ELEMENTS);
+    if (!Array.isArray(layers) || layers.length === 0) fail(where, 'layers', 'a non-empty array of Dense layers', layers);
+    const list = (layers as readonly unknown[]).slice();
+    const plans: LayerPlan[] = [];
+    let width = inputs;
+    let total = 0;
+    for (let n = 0; n < list.length; n++) {
+      const l = list[n];
+      if (!(l instanceof Dense)) fail(where, `layers[${n}]`, 'a Dense layer', l);
+      if (l.inputs !== width) fail(where, `layers[${n}].inputs`, `${width} (the width of what comes before it)`, l.inputs);
+      if (!(l.weights instanceof Matrix) || l.weights.rows !== l.units || l.weights.cols !== l.inputs || l.weights.data.length !== l.units * l.inputs) {
+        fail(where, `layers[${n}].weights`, `a ${l.units} × ${l.inputs} Matrix`, l.weights);
+      }
+      if (!(l.biases instanceof Float64Array) || l.biases.length !== l.units) fail(where, `layers[${n}].biases`, `a Float64Array of ${l.units} values`, l.biases);
+      checkFinite(where, `layers[${n}].weights`, l.weights);
+      checkFinite(where, `layers[${n}].biases`, new Matrix(1, l.units, l.biases));
+      total += l.units * l.inputs + l.units;
+      if (total > MAX_ELEMENTS) fail(where, 'layers', `at most ${MAX_ELEMENTS} parameters in all`, `${total} or more`);
+      plans.push({ inputs: l.inputs, units: l.units, activation: resolveActivation(where, `layers[${n}].activation`, l.activation) });
+      width = l.units;
+    }
+    const built = buildLayers(plans);
+    list.forEach((l, n) => {
+      built.layers[n]!.weights.data.set((l as Dense).weights.data);
+      built.layers[n]!.biases.set((l as Dense).biases);
+    });
+    this.input = inputs;
+    this.params = built.params;
+    this.layers = Object.freeze(built.layers);
   }
 
   /** Width of one output sample. */
@@ -97,9 +143,7 @@ export class Network {
 
   /** The number of trainable values (weights and biases). */
   get parameterCount(): number {
-    let n = 0;
-    for (const layer of this.layers) n += layer.weights.data.length + layer.biases.length;
-    return n;
+    return this.params.length;
   }
 
   /** Builds a network with seeded random weights and zero biases. */
@@ -111,12 +155,17 @@ export class Network {
     const seed = s['seed'] === undefined ? 0 : integerSeed(where, 'spec.seed', s['seed']);
     const specs = s['layers'];
     if (!Array.isArray(specs) || specs.length === 0) fail(where, 'spec.layers', 'a non-empty array of layers', specs);
-    const plan: Array<{ units: number; activation: Activation; init: Init }> = [];
+    const plans: LayerPlan[] = [];
+    const inits: Init[] = [];
     let inputs = input;
     let total = 0;
     for (let n = 0; n < specs.length; n++) {
       const arg = `spec.layers[${n}]`;
-      const l = toOptions(where, arg, specs[n]);
+      const raw: unknown = specs[n];
+      if (typeof raw === 'number') {
+        throw new DeltapropError(`${where}: argument "${arg}" must be a layer object such as { units: ${describe(raw)}, activation: 'relu' }, got ${describe(raw)}`);
+      }
+      const l = toOptions(where, arg, raw);
       checkOptionNames(where, arg, l, LAYER_KEYS);
       const units = positiveInteger(where, `${arg}.units`, l['units'], MAX_ELEMENTS);
       const activation = resolveActivation(where, `${arg}.activation`, l['activation'] ?? 'identity');
@@ -124,22 +173,19 @@ export class Network {
       if (init !== 'glorot' && init !== 'he') fail(where, `${arg}.init`, "'glorot' or 'he'", init);
       total += units * inputs + units;
       if (total > MAX_ELEMENTS) fail(where, 'spec.layers', `at most ${MAX_ELEMENTS} parameters in all`, `${total} or more`);
-      plan.push({ units, activation, init });
+      plans.push({ inputs, units, activation });
+      inits.push(init);
       inputs = units;
     }
+    const net = adopt(input, buildLayers(plans));
     const random = new Random(seed);
-    const layers: Dense[] = [];
-    inputs = input;
-    for (const p of plan) {
-      const layer = new Dense(inputs, p.units, p.activation);
+    net.layers.forEach((layer, n) => {
       // Glorot: U(±√(6 / (in + out))); He: U(±√(6 / in)). Drawn row by row, layer by layer.
-      const limit = p.init === 'he' ? Math.sqrt(6 / inputs) : Math.sqrt(6 / (inputs + p.units));
+      const limit = inits[n] === 'he' ? Math.sqrt(6 / layer.inputs) : Math.sqrt(6 / (layer.inputs + layer.units));
       const W = layer.weights.data;
       for (let i = 0; i < W.length; i++) W[i] = random.uniform(-limit, limit);
-      layers.push(layer);
-      inputs = p.units;
-    }
-    return new Network(input, layers);
+    });
+    return net;
   }
 
   /**
@@ -148,9 +194,9 @@ export class Network {
    */
   forward(x: MatrixLike): Trace {
     const m = toMatrix('Network.forward', 'x', x, this.input);
-    const ws = createWorkspace(this, m.rows);
+    const ws = createWorkspace(this.input, this.layers, m.rows, false);
     ws.activations[0]!.data.set(m.data);
-    forwardPass(this, ws);
+    forward(this.layers, ws);
     return { sums: ws.sums, activations: ws.activations };
   }
 
@@ -165,19 +211,20 @@ export class Network {
     if (trace === null || typeof trace !== 'object' || !Array.isArray(trace.sums) || !Array.isArray(trace.activations)) {
       fail(where, 'trace', 'the { sums, activations } returned by forward()', trace);
     }
-    if (trace.sums.length !== k || trace.activations.length !== k + 1) {
-      fail(where, 'trace', `${k} sums and ${k + 1} activations (from this network's forward())`, `${trace.sums.length} sums and ${trace.activations.length} activations`);
+    const sums = trace.sums.slice(), acts = trace.activations.slice();
+    if (sums.length !== k || acts.length !== k + 1) {
+      fail(where, 'trace', `${k} sums and ${k + 1} activations (from this network's forward())`, `${sums.length} sums and ${acts.length} activations`);
     }
-    const rows = (trace.activations[0] as unknown) instanceof Matrix ? trace.activations[0]!.rows : -1;
+    const rows = (acts[0] as unknown) instanceof Matrix ? acts[0]!.rows : -1;
     for (let n = 0; n <= k; n++) {
       const width = n === 0 ? this.input : this.layers[n - 1]!.units;
-      const a = trace.activations[n];
+      const a = acts[n];
       if (!(a instanceof Matrix) || a.rows !== rows || a.cols !== width || !(a.data instanceof Float64Array) || a.data.length !== rows * width) {
         fail(where, `trace.activations[${n}]`, `a ${rows} × ${width} Matrix`, a instanceof Matrix ? `${a.rows} × ${a.cols}` : a);
       }
       checkFinite(where, `trace.activations[${n}]`, a);
       if (n < k) {
-        const s = trace.sums[n];
+        const s = sums[n];
         const units = this.layers[n]!.units;
         if (!(s instanceof Matrix) || s.rows !== rows || s.cols !== units || !(s.data instanceof Float64Array) || s.data.length !== rows * units) {
           fail(where, `trace.sums[${n}]`, `a ${rows} × ${units} Matrix`, s instanceof Matrix ? `${s.rows} × ${s.cols}` : s);
@@ -192,13 +239,13 @@ export class Network {
     checkTargets(where, 'y', lossFn, targets);
     const ws: Workspace = {
       rows,
-      sums: trace.sums,
-      activations: trace.activations,
+      sums: sums.map((s) => s.clone()),
+      activations: acts.map((a) => a.clone()),
       deltas: this.layers.map((l) => new Matrix(rows, l.units)),
       targets,
     };
-    const grads = createGradients(this);
-    backwardPass(this, ws, lossFn, fusedDelta(lossFn, this.layers[k - 1]!.activation), grads);
+    const grads = createGradients(this.layers);
+    backward(this.layers, ws, lossFn, fusedDelta(lossFn, this.layers[k - 1]!.activation), grads);
     for (let n = 0; n < k; n++) {
       // A bias gradient is a mean of deltas, so this also catches every non-finite delta.
       for (const [name, values] of [['weightGradients', grads.weightGradients[n]!.data], ['biasGradients', grads.biasGradients[n]!]] as const) {
@@ -224,10 +271,15 @@ export class Network {
     const where = 'Network.predict';
     const single = !(x instanceof Matrix) && isSample(x);
     const m = single ? toSample(where, 'x', x, this.input) : toMatrix(where, 'x', x, this.input);
-    let ws = this.predictWorkspace;
-    if (ws === undefined || ws.rows !== m.rows) ws = this.predictWorkspace = createWorkspace(this, m.rows, false);
+    let ws = this.state.predict;
+    if (ws === undefined || ws.rows !== m.rows) {
+      ws = createWorkspace(this.input, this.layers, m.rows, false);
+      let size = 0;
+      for (const a of ws.activations) size += a.data.length;
+      this.state.predict = 2 * size <= PREDICT_CACHE_LIMIT ? ws : undefined;
+    }
     ws.activations[0]!.data.set(m.data);
-    forwardPass(this, ws);
+    forward(this.layers, ws);
     const out = ws.activations[this.layers.length]!;
     const bad = firstNonFinite(out.data);
     if (bad >= 0) {
@@ -239,17 +291,30 @@ export class Network {
     return single ? out.data.slice() : out.clone();
   }
 
-  /** Trains with mini-batch SGD; see `FitOptions`. Returns the per-epoch history. */
+  /** Trains on (x, y) and returns the per-epoch history; see `FitOptions`. It is `this.trainer(x, y, options).run()`. */
   fit(x: MatrixLike, y: MatrixLike, options?: FitOptions): History {
-    return fitNetwork(this, x, y, options);
+    return Trainer.create(this, x, y, options, 'Network.fit').run();
+  }
+
+  /**
+   * `fit` that yields to the event loop between batches (at least every `yieldEveryMs`), so a page
+   * keeps rendering. It gives the same bits as `fit`. When `options.signal` aborts, it resolves after
+   * the batch under way with `history.aborted === true`; a training error rejects it.
+   */
+  fitAsync(x: MatrixLike, y: MatrixLike, options?: FitOptions): Promise<History> {
+    return fitAsync(this, x, y, options);
+  }
+
+  /** A Trainer on (x, y): run it batch by batch (`step`), in time slices (`runFor`) or to the end (`run`). */
+  trainer(x: MatrixLike, y: MatrixLike, options?: TrainerOptions): Trainer {
+    return Trainer.create(this, x, y, options, 'Network.trainer');
   }
 
   /** A deep copy (weights copied, activations shared). */
   clone(): Network {
-    return new Network(
-      this.input,
-      this.layers.map((l) => new Dense(l.inputs, l.units, l.activation, l.weights.clone(), l.biases.slice())),
-    );
+    const built = buildLayers(this.layers);
+    built.params.values.set(this.params.values);
+    return adopt(this.input, built);
   }
 
   /** A plain-JSON description of the network (architecture and every weight, exactly). */
@@ -259,8 +324,36 @@ export class Network {
 
   /** Rebuilds a network from `toJSON()` output (an object or its JSON text), validating everything. */
   static fromJSON(json: unknown, options?: FromJSONOptions): Network {
-    return networkFromJSON(json, options);
+    return fromPlan(networkFromJSON(json, options));
   }
+}
+
+setNetworkReader((json, options) => Network.fromJSON(json, options));
+
+/** A network from a validated plan of layers with their values (the readers of saved models use it). */
+export function fromPlan(plan: NetworkPlan): Network {
+  const built = buildLayers(plan.layers);
+  plan.layers.forEach((l, n) => {
+    built.layers[n]!.weights.data.set(l.weights);
+    built.layers[n]!.biases.set(l.biases);
+  });
+  return adopt(plan.input, built);
+}
+
+/** One parameter store for the planned layers, and Dense layers whose weights and biases are views into it. */
+function buildLayers(plans: readonly LayerPlan[]): { params: Params; layers: Dense[] } {
+  const params = new Params(plans);
+  const v = params.values;
+  const layers = plans.map((p, n) => {
+    const w = params.segments[2 * n]!, b = params.segments[2 * n + 1]!;
+    return new Dense(p.inputs, p.units, p.activation, new Matrix(p.units, p.inputs, v.subarray(w.offset, w.offset + w.length)), v.subarray(b.offset, b.offset + b.length));
+  });
+  return { params, layers };
+}
+
+function adopt(input: number, built: { params: Params; layers: Dense[] }): Network {
+  adopting = built;
+  return new Network(input, built.layers);
 }
 
 /** The index of the first NaN or ±Infinity in `values`, or −1. */
@@ -271,81 +364,4 @@ function firstNonFinite(values: Float64Array): number {
 
 function defaultInit(f: Activation): Init {
   return f.name === 'relu' || f.name === 'leakyRelu' ? 'he' : 'glorot';
-}
-
-/** Throws when the loss rejects the targets (e.g. binary cross-entropy targets outside [0, 1]). */
-export function checkTargets(where: string, arg: string, loss: Loss, y: Matrix): void {
-  if (loss.checkTargets === undefined) return;
-  const problem = loss.checkTargets(y);
-  if (problem !== undefined) {
-    throw new DeltapropError(`${where}: argument "${arg}" must hold ${problem} (loss '${loss.name}')`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The two passes, on preallocated buffers (no allocation)
-// ---------------------------------------------------------------------------------------------
-
-/** Allocates the buffers of one batch size (deltas only when `withDeltas`). */
-export function createWorkspace(net: Network, rows: number, withDeltas = true): Workspace {
-  const activations = [new Matrix(rows, net.input)];
-  const sums: Matrix[] = [];
-  const deltas: Matrix[] = [];
-  for (const layer of net.layers) {
-    sums.push(new Matrix(rows, layer.units));
-    activations.push(new Matrix(rows, layer.units));
-    if (withDeltas) deltas.push(new Matrix(rows, layer.units));
-  }
-  return { rows, sums, activations, deltas, targets: new Matrix(withDeltas ? rows : 0, net.output) };
-}
-
-/** Gradient buffers shaped like the network's parameters. */
-export function createGradients(net: Network): { weightGradients: Matrix[]; biasGradients: Float64Array[] } {
-  return {
-    weightGradients: net.layers.map((l) => new Matrix(l.units, l.inputs)),
-    biasGradients: net.layers.map((l) => new Float64Array(l.units)),
-  };
-}
-
-/** Feed-forward: for n = 0 … k-1, A_n = Z_{n-1} · W_nᵀ + B_n and Z_n = f_n(A_n). Reads ws.activations[0]. */
-export function forwardPass(net: Network, ws: Trace): void {
-  const layers = net.layers;
-  for (let n = 0; n < layers.length; n++) {
-    layers[n]!.forward(ws.sums[n]!, ws.activations[n + 1]!, ws.activations[n]!);
-  }
-}
-
-/**
- * Backpropagation on a batch whose trace is in `ws` and whose targets are `ws.targets`:
- *   δ_{k-1} = ∇h(Z_{k-1}) · J(f_{k-1})(A_{k-1})     (or the fused closed form)
- *   δ_n     = δ_{n+1} · W_{n+1} · J(f_n)(A_n)
- * and the batch-mean gradients (1/k) Σ ΔW_n, (1/k) Σ ΔB_n into `grads`.
- */
-export function backwardPass(
-  net: Network,
-  ws: Workspace,
-  loss: Loss,
-  fused: ((out: Matrix, z: Matrix, y: Matrix) => void) | undefined,
-  grads: { weightGradients: Matrix[]; biasGradients: Float64Array[] },
-): void {
-  const layers = net.layers;
-  const last = layers.length - 1;
-  const zLast = ws.activations[last + 1]!;
-  const dLast = ws.deltas[last]!;
-  if (fused !== undefined) {
-    fused(dLast, zLast, ws.targets);
-  } else {
-    loss.gradient(dLast, zLast, ws.targets); //                          ∇h(Z_{k-1})
-    layers[last]!.activation.backward(dLast, dLast, ws.sums[last]!, zLast); // · J(f_{k-1})(A_{k-1})
-  }
-  for (let n = last; n >= 0; n--) {
-    const layer = layers[n]!;
-    const below = n > 0 ? ws.deltas[n - 1]! : undefined;
-    // ΔW_n, ΔB_n, and δ_n · W_n into the buffer of δ_{n-1} (none for the first layer).
-    layer.backward(grads.weightGradients[n]!, grads.biasGradients[n]!, below, ws.deltas[n]!, ws.activations[n]!);
-    if (below !== undefined) {
-      // δ_{n-1} = (δ_n · W_n) · J(f_{n-1})(A_{n-1}), in place.
-      layers[n - 1]!.activation.backward(below, below, ws.sums[n - 1]!, ws.activations[n]!);
-    }
-  }
 }

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { losses, Matrix, Network, sgd } from '../src/index.js';
 import { expectClose, expectNear, flat } from './helpers/numeric.js';
 import { setLayer, snapshot } from './helpers/weights.js';
+import { applyStep } from './helpers/step.js';
 
 /** σ(x) = 1 / (1 + e^−x) with the engine's Math.exp: an independent reference. */
 const sigma = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -124,7 +125,7 @@ describe('the course on a 2-2-1 network, by hand', () => {
     //          [0.25 − 0.015625 − 0.03125, −0.25 + 0.015625 + 0.03125]]
     //       = [[0.46875, 0.40625], [0.203125, −0.203125]]
     //   B_0 ← (0, −0.5) − 0.5·(−0.0625, 0.03125) = (0.03125, −0.515625)
-    sgd({ learningRate: 0.5, weightDecay: 0.125 }).step(net, g);
+    applyStep(sgd({ learningRate: 0.5, weightDecay: 0.125 }), net, g);
     expect(Array.from(net.layers[1]!.weights.data)).toEqual([1.78125, -0.84375]);
     expect(Array.from(net.layers[1]!.biases)).toEqual([-0.4375]);
     expect(Array.from(net.layers[0]!.weights.data)).toEqual([0.46875, 0.40625, 0.203125, -0.203125]);
@@ -170,7 +171,7 @@ describe('the course on a 2-2-1 network, by hand', () => {
     const net = net221(w0, b0, [w1], [b1]);
     const hand = byHand([0.5, -1], 1, w0, b0, w1, b1);
     const g = net.backward(net.forward([[0.5, -1]]), [[1]], 'l2');
-    sgd({ learningRate: alpha, weightDecay: lambda }).step(net, g);
+    applyStep(sgd({ learningRate: alpha, weightDecay: lambda }), net, g);
     const W0 = w0.map((row, i) => row.map((w, j) => w - alpha * hand.dW0[i]![j]! - lambda * w));
     const B0 = b0.map((b, i) => b - alpha * hand.dB0[i]!);
     const W1 = w1.map((w, j) => w - alpha * hand.dW1[j]! - lambda * w);

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Matrix, Network, sgd } from '../src/index.js';
-import { trainingBuffersOf } from '../src/train/trainer.js';
+import { trainerInternals } from './helpers/trainer.js';
 import { expectClose, expectDeltapropError } from './helpers/numeric.js';
 import { expectParameters, setLayer, snapshot } from './helpers/weights.js';
+import { applyStep } from './helpers/step.js';
 
 function linear(): Network {
   const net = Network.create({ input: 2, layers: [{ units: 2, activation: 'identity' }] });
@@ -38,7 +39,7 @@ describe('sgd().step by hand', () => {
     //   w10 = 0.5 − 0.5·(−4) − 0.25·0.5 = 2.375
     //   w11 = 4   − 0.5·1    − 0.25·4   = 2.5
     // B = (3, −1): b0 = 3 − 0.5·1 = 2.5, b1 = −1 − 0.5·(−2) = 0   (no decay on biases)
-    sgd({ learningRate: 0.5, weightDecay: 0.25 }).step(net, grads);
+    applyStep(sgd({ learningRate: 0.5, weightDecay: 0.25 }), net, grads);
     expect(Array.from(net.layers[0]!.weights.data)).toEqual([-0.25, -1.5, 2.375, 2.5]);
     expect(Array.from(net.layers[0]!.biases)).toEqual([2.5, 0]);
   });
@@ -49,13 +50,13 @@ describe('sgd().step by hand', () => {
     // λ = 0.5: every weight halves; α does not enter (λ is not multiplied by α).
     for (const learningRate of [1e-6, 3]) {
       const n = linear();
-      sgd({ learningRate, weightDecay: 0.5 }).step(n, zero);
+      applyStep(sgd({ learningRate, weightDecay: 0.5 }), n, zero);
       expect(Array.from(n.layers[0]!.weights.data)).toEqual([0.5, -1, 0.25, 2]);
       expect(Array.from(n.layers[0]!.biases)).toEqual([3, -1]);
     }
     // Without weight decay nothing moves.
     const before = snapshot(net);
-    sgd({ learningRate: 1 }).step(net, zero);
+    applyStep(sgd({ learningRate: 1 }), net, zero);
     expectParameters(net, before);
   });
 
@@ -71,7 +72,7 @@ describe('sgd().step by hand', () => {
       [2, -1],
     ];
     const manual = linear();
-    sgd({ learningRate: 0.1, weightDecay: 0.01 }).step(manual, manual.backward(manual.forward(x), y, 'l2'));
+    applyStep(sgd({ learningRate: 0.1, weightDecay: 0.01 }), manual, manual.backward(manual.forward(x), y, 'l2'));
     const fitted = linear();
     fitted.fit(x, y, { loss: 'l2', learningRate: 0.1, weightDecay: 0.01, batchSize: 3, epochs: 1, shuffle: false });
     expectParameters(fitted, snapshot(manual));
@@ -117,32 +118,34 @@ describe('sgd() arguments', () => {
 
   it('rejects unknown options and non-objects', () => {
     expectDeltapropError(() => sgd({ learningrate: 0.1 } as never), 'sgd', 'unknown option "learningrate"', 'did you mean "learningRate"');
-    expectDeltapropError(() => sgd({ momentum: 0.9 } as never), 'sgd', 'unknown option "momentum"');
+    expectDeltapropError(() => sgd({ dampening: 0.9 } as never), 'sgd', 'unknown option "dampening"');
     expectDeltapropError(() => sgd(0.1 as never), 'sgd', '"options"');
     expectDeltapropError(() => sgd(null as never), 'sgd', '"options"');
     expectDeltapropError(() => sgd([] as never), 'sgd', '"options"');
   });
 
-  it('step rejects gradients of the wrong shape or with non-finite values, changing nothing', () => {
+  it('step rejects another store, a missing init and bad rates; a non-finite result is undone and reported', () => {
     const net = linear();
     const before = snapshot(net);
     const optimizer = sgd({ learningRate: 0.1 });
-    const step = (n: Network, g: Parameters<typeof optimizer.step>[1]): void => optimizer.step(n, g);
-    const ok = (): { weightGradients: Matrix[]; biasGradients: Float64Array[] } => ({
-      weightGradients: [new Matrix(2, 2)],
-      biasGradients: [new Float64Array(2)],
-    });
-    expectDeltapropError(() => step(net, { weightGradients: [], biasGradients: [] }), 'Optimizer.step', '"gradients"');
-    expectDeltapropError(() => step(net, { ...ok(), weightGradients: [new Matrix(2, 3)] }), 'Optimizer.step', '"gradients.weightGradients[0]"', '2 × 2');
-    expectDeltapropError(() => step(net, { ...ok(), biasGradients: [new Float64Array(3)] }), 'Optimizer.step', '"gradients.biasGradients[0]"');
-    const nan = ok();
-    nan.weightGradients[0]!.data[3] = NaN;
-    expectDeltapropError(() => step(net, nan), 'Optimizer.step', 'finite');
-    const inf = ok();
-    inf.biasGradients[0]![1] = Infinity;
-    expectDeltapropError(() => step(net, inf), 'Optimizer.step', 'finite');
-    expectDeltapropError(() => step(net, null as never), 'Optimizer.step', '"gradients"');
+    expectDeltapropError(() => optimizer.step(net.params, 0.1, 0), 'Optimizer.step', '"params"', 'init(params) first');
+    optimizer.init(net.params);
+    expectDeltapropError(() => optimizer.step(linear().params, 0.1, 0), 'Optimizer.step', '"params"', 'given to init()');
+    expectDeltapropError(() => optimizer.step(null as never, 0.1, 0), 'Optimizer.step', '"params"');
+    expectDeltapropError(() => optimizer.step(net.params, NaN, 0), 'Optimizer.step', '"learningRate"');
+    expectDeltapropError(() => optimizer.step(net.params, -1, 0), 'Optimizer.step', '"learningRate"');
+    expectDeltapropError(() => optimizer.step(net.params, 0.1, 1), 'Optimizer.step', '"weightDecay"', '[0, 1)');
     expectParameters(net, before);
+    // A NaN or infinite gradient makes a non-finite weight: the step is undone and returns false.
+    for (const bad of [NaN, Infinity]) {
+      net.params.grads.fill(0);
+      net.params.grads[3] = bad;
+      expect(optimizer.step(net.params, 0.1, 0)).toBe(false);
+      expectParameters(net, before);
+    }
+    net.params.grads.fill(1);
+    expect(optimizer.step(net.params, 0.1, 0)).toBe(true);
+    expect(Array.from(net.layers[0]!.biases)).toEqual([3 - 0.1, -1 - 0.1]);
   });
 });
 
@@ -191,7 +194,7 @@ describe('batches of an epoch', () => {
       let l = 0;
       for (let i = 0; i < z.rows; i++) for (let j = 0; j < 2; j++) l += 0.5 * (z.get(i, j) - yb[i]![j]!) ** 2;
       lossSum += l;
-      opt.step(manual, manual.backward(trace, yb, 'l2'));
+      applyStep(opt, manual, manual.backward(trace, yb, 'l2'));
     }
     expectParameters(fitted, snapshot(manual));
     expectClose([history.epochs[0]!.loss], [lossSum / 5], 1e-14);
@@ -202,12 +205,12 @@ describe('batches of an epoch', () => {
       [0, 2],
       [2, 4],
     ] as const) {
-      opt.step(halved, halved.backward(halved.forward(x.slice(start, end)), y.slice(start, end), 'l2'));
+      applyStep(opt, halved, halved.backward(halved.forward(x.slice(start, end)), y.slice(start, end), 'l2'));
     }
     const g = halved.backward(halved.forward(x.slice(4)), y.slice(4), 'l2');
     g.weightGradients.forEach((m) => m.data.forEach((v, i) => (m.data[i] = v / 2)));
     g.biasGradients.forEach((b) => b.forEach((v, i) => (b[i] = v / 2)));
-    opt.step(halved, g);
+    applyStep(opt, halved, g);
     expect(snapshot(halved)).not.toEqual(snapshot(fitted));
   });
 
@@ -215,7 +218,8 @@ describe('batches of an epoch', () => {
     const options = { loss: 'l2' as const, learningRate: 0.3, batchSize: 2, epochs: 4, shuffle: true, seed: 9 };
     const orders: number[][] = [];
     const fitted = make();
-    fitted.fit(x, y, { ...options, onEpoch: () => void orders.push(Array.from(trainingBuffersOf(fitted)!.order)) });
+    const trainer = fitted.trainer(x, y, { ...options, onEpoch: () => void orders.push(Array.from(trainerInternals(trainer).order)) });
+    trainer.run();
     expect(orders).toHaveLength(4);
     for (const order of orders) expect([...order].sort()).toEqual([0, 1, 2, 3, 4]);
     expect(new Set(orders.map((o) => o.join(','))).size).toBeGreaterThan(1);
@@ -225,7 +229,7 @@ describe('batches of an epoch', () => {
     for (const order of orders) {
       for (let start = 0; start < 5; start += 2) {
         const idx = order.slice(start, start + 2);
-        opt.step(manual, manual.backward(manual.forward(idx.map((i) => x[i]!)), idx.map((i) => y[i]!), 'l2'));
+        applyStep(opt, manual, manual.backward(manual.forward(idx.map((i) => x[i]!)), idx.map((i) => y[i]!), 'l2'));
       }
     }
     expectParameters(fitted, snapshot(manual));

@@ -3,8 +3,8 @@
  * reproducible, the history reports what the options promise, and the loop reuses its buffers.
  */
 import { describe, expect, it } from 'vitest';
-import { type EpochStats, losses, Matrix, Network } from '../src/index.js';
-import { trainingBuffersOf } from '../src/train/trainer.js';
+import { type EpochStats, losses, Matrix, Network, sgd } from '../src/index.js';
+import { trainerInternals } from './helpers/trainer.js';
 import { argmaxAccuracy, spirals, uniformRows, xorX, xorY } from './helpers/data.js';
 import { expectClose, expectNear } from './helpers/numeric.js';
 import { expectParameters, parameterBits, snapshot } from './helpers/weights.js';
@@ -180,7 +180,7 @@ describe('history', () => {
 });
 
 describe('buffers', () => {
-  it('the loop reuses one set of buffers across epochs, and the kernels write into them', () => {
+  it('the Trainer allocates its buffers once and reuses them across epochs; the kernels write into them', () => {
     const x = uniformRows(10, 3, 41);
     const y = uniformRows(10, 2, 42, 0, 1);
     const net = Network.create({
@@ -192,23 +192,24 @@ describe('buffers', () => {
       seed: 8,
     });
     const parameterArrays = net.layers.flatMap((l) => [l.weights.data, l.biases]);
+    const optimizer = sgd({ learningRate: 0.1, weightDecay: 0.01 });
+    const before = (): Float64Array => (optimizer as unknown as { before: Float64Array }).before;
     const identities: unknown[][] = [];
     const values: Float64Array[][] = [];
     const collect = (): { refs: unknown[]; arrays: Float64Array[] } => {
-      const b = trainingBuffersOf(net)!;
+      const b = trainerInternals(trainer);
       const ws = [b.full, b.tail!];
       const arrays: Float64Array[] = [];
       for (const w of ws) {
         arrays.push(...w.activations.map((m) => m.data), ...w.sums.map((m) => m.data), ...w.deltas.map((m) => m.data), w.targets.data);
       }
-      arrays.push(...b.gradients.weightGradients.map((m) => m.data), ...b.gradients.biasGradients, ...b.backup);
-      const refs: unknown[] = [b, ...ws, ...ws.flatMap((w) => [...w.activations, ...w.sums, ...w.deltas, w.targets]), ...arrays, b.order];
+      arrays.push(...b.grads.weightGradients.map((m) => m.data), ...b.grads.biasGradients, before());
+      const refs: unknown[] = [...ws, ...ws.flatMap((w) => [...w.activations, ...w.sums, ...w.deltas, w.targets]), ...arrays, b.order];
       return { refs, arrays };
     };
-    net.fit(x, y, {
+    const trainer = net.trainer(x, y, {
       loss: 'l2',
-      learningRate: 0.1,
-      weightDecay: 0.01,
+      optimizer,
       batchSize: 4,
       epochs: 5,
       seed: 3,
@@ -218,70 +219,80 @@ describe('buffers', () => {
         values.push(arrays.map((a) => a.slice()));
       },
     });
+    trainer.run();
     expect(identities).toHaveLength(5);
     // 10 samples in batches of 4: a full workspace of 4 rows and a tail of 2.
-    expect(trainingBuffersOf(net)!.full.rows).toBe(4);
-    expect(trainingBuffersOf(net)!.tail!.rows).toBe(2);
+    const b = trainerInternals(trainer);
+    expect(b.full.rows).toBe(4);
+    expect(b.tail!.rows).toBe(2);
     for (let e = 1; e < 5; e++) {
       expect(identities[e]!.length).toBe(identities[0]!.length);
       identities[e]!.forEach((ref, i) => expect(ref, `buffer ${i} at epoch ${e + 1}`).toBe(identities[0]![i]));
     }
-    // The parameters themselves are updated in place.
-    expect(net.layers.flatMap((l) => [l.weights.data, l.biases])).toEqual(parameterArrays);
+    // The parameters themselves are updated in place, in the network's one store.
     net.layers.forEach((l, n) => {
       expect(l.weights.data).toBe(parameterArrays[2 * n]);
       expect(l.biases).toBe(parameterArrays[2 * n + 1]);
+      expect(l.weights.data.buffer).toBe(net.params.values.buffer);
     });
+    // The gradient buffers are views into the store's gradient array.
+    for (const g of b.grads.weightGradients) expect(g.data.buffer).toBe(net.params.grads.buffer);
     // Every buffer holding computed values changed between epochs (the kernels write into them).
     const changed = values[0]!.map((v, i) => parameterBitsOf(v) !== parameterBitsOf(values[1]![i]!));
     expect(changed.every(Boolean)).toBe(true);
 
     // What they hold is the last batch: the tail's inputs are the rows order[8], order[9] of x,
-    // and the weights are backup − α·gradient − λ·backup.
-    const b = trainingBuffersOf(net)!;
+    // and the weights are before − α·gradient − λ·before.
     const order = Array.from(b.order);
     expect(Array.from(b.tail!.activations[0]!.data)).toEqual([...x[order[8]!]!, ...x[order[9]!]!]);
-    net.layers.forEach((l, n) => {
-      const before = b.backup[2 * n]!, g = b.gradients.weightGradients[n]!.data;
-      expect(Array.from(l.weights.data)).toEqual(Array.from(before, (w, i) => w - 0.1 * g[i]! - 0.01 * w));
-      const bb = b.backup[2 * n + 1]!, gb = b.gradients.biasGradients[n]!;
-      expect(Array.from(l.biases)).toEqual(Array.from(bb, (v, i) => v - 0.1 * gb[i]!));
+    const old = before(), g = net.params.grads;
+    net.params.segments.forEach((seg) => {
+      for (let i = seg.offset; i < seg.offset + seg.length; i++) {
+        const expected = seg.decay ? old[i]! - 0.1 * g[i]! - 0.01 * old[i]! : old[i]! - 0.1 * g[i]!;
+        expect(net.params.values[i]).toBe(expected);
+      }
     });
     // and the tail's trace is that of the weights before the last step
     const check = net.clone();
-    check.layers.forEach((l, n) => {
-      l.weights.data.set(b.backup[2 * n]!);
-      l.biases.set(b.backup[2 * n + 1]!);
-    });
+    check.params.values.set(old);
     expectClose(b.tail!.activations[2]!.data, check.predict(Matrix.from([x[order[8]!]!, x[order[9]!]!])).data, 0);
   });
 
-  it('a fit with another batch size gets buffers sized for it; the same sizes reuse them', () => {
-    const net = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
+  it('each Trainer has buffers sized for its batch size; each fit starts from the same order', () => {
     const xs = [[1, 2], [3, 4], [5, 6]], ys = [[1, 0], [0, 1], [1, 1]];
-    expect(trainingBuffersOf(net)).toBeUndefined();
-    net.fit(xs, ys, { batchSize: 3, epochs: 1 });
-    const first = trainingBuffersOf(net)!;
-    expect(first.tail).toBeUndefined();
-    net.fit(xs, ys, { batchSize: 2, epochs: 1 });
-    const second = trainingBuffersOf(net)!;
-    expect(second).not.toBe(first);
-    expect(second.full.rows).toBe(2);
-    expect(second.tail!.rows).toBe(1);
-    // Training in slices (repeated fit calls with the same sizes) allocates no new buffers.
-    net.fit(xs, ys, { batchSize: 2, epochs: 1 });
-    expect(trainingBuffersOf(net)).toBe(second);
-    // and each fit starts from the same order: two networks trained in one call or in two
-    // calls of one epoch see the same shuffles only if the seeds say so.
+    const net = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
+    const t3 = net.trainer(xs, ys, { batchSize: 3, epochs: 1 });
+    expect(trainerInternals(t3).tail).toBeUndefined();
+    t3.run();
+    const t2 = net.trainer(xs, ys, { batchSize: 2, epochs: 1 });
+    expect(trainerInternals(t2).full.rows).toBe(2);
+    expect(trainerInternals(t2).tail!.rows).toBe(1);
+    t2.run();
+    // Each fit with a seed starts from the same order: its shuffles depend on its seed alone.
+    const orderAfter = (n: Network, seed: number): number[] => {
+      const t = n.trainer(xs, ys, { batchSize: 2, epochs: 1, seed });
+      t.run();
+      return Array.from(trainerInternals(t).order);
+    };
     const a = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
     const b = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
-    a.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 5 });
-    b.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 6 });
-    b.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 5 });
-    const fresh = Network.create({ input: 2, layers: [{ units: 2 }], seed: 1 });
-    fresh.fit(xs, ys, { batchSize: 2, epochs: 1, seed: 5 });
-    expect(Array.from(trainingBuffersOf(b)!.order)).toEqual(Array.from(trainingBuffersOf(a)!.order));
-    expect(Array.from(trainingBuffersOf(fresh)!.order)).toEqual(Array.from(trainingBuffersOf(a)!.order));
+    const first = orderAfter(a, 5);
+    orderAfter(b, 6);
+    expect(orderAfter(b, 5)).toEqual(first);
+  });
+
+  it('fits without a seed use 0, then 1, 2, …: calling fit({ epochs: 1 }) in a loop sees fresh orders', () => {
+    const x = uniformRows(12, 2, 5), y = uniformRows(12, 1, 6);
+    const looped = Network.create({ input: 2, layers: [{ units: 1 }], seed: 2 });
+    const seeded = Network.create({ input: 2, layers: [{ units: 1 }], seed: 2 });
+    for (let i = 0; i < 3; i++) {
+      looped.fit(x, y, { batchSize: 4, epochs: 1 });
+      seeded.fit(x, y, { batchSize: 4, epochs: 1, seed: i });
+    }
+    expectParameters(looped, snapshot(seeded));
+    const same = Network.create({ input: 2, layers: [{ units: 1 }], seed: 2 });
+    for (let i = 0; i < 3; i++) same.fit(x, y, { batchSize: 4, epochs: 1, seed: 0 });
+    expect(parameterBits(same.layers.map((l) => l.weights.data))).not.toBe(parameterBits(looped.layers.map((l) => l.weights.data)));
   });
 });
 

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DeltapropError, type FitOptions, losses, Matrix, Network, sgd, TrainingError } from '../src/index.js';
-import { trainingBuffersOf } from '../src/train/trainer.js';
 import { uniformRows } from './helpers/data.js';
 import { expectDeltapropError } from './helpers/numeric.js';
 import { expectParameters, parameterBits, snapshot } from './helpers/weights.js';
+import { applyStep } from './helpers/step.js';
 
 function classifier(): Network {
   return Network.create({
@@ -36,8 +36,8 @@ function rejects(call: (net: Network) => unknown, ...fragments: string[]): Delta
   const before = snapshot(net);
   const error = expectDeltapropError(() => call(net), ...fragments);
   expectParameters(net, before);
-  // No training started: no training buffers were even allocated.
-  expect(trainingBuffersOf(net)).toBeUndefined();
+  // No training started: no Trainer holds the network.
+  expect(net.state.trainer).toBeUndefined();
   return error;
 }
 
@@ -118,7 +118,7 @@ describe('Network.fit rejects bad options before changing anything', () => {
     rejects(fit(5 as never), 'Network.fit', '"options"');
     rejects(fit({ optimizer: sgd(), learningRate: 0.1 }), 'Network.fit', '"options"', 'not both');
     rejects(fit({ optimizer: { learningRate: 0.1, weightDecay: 0 } as never }), 'Network.fit', '"options.optimizer"');
-    rejects(fit({ optimizer: { step: () => undefined, learningRate: -1, weightDecay: 0 } }), 'Network.fit', '"options.optimizer.learningRate"');
+    rejects(fit({ optimizer: { step: () => undefined, learningRate: -1, weightDecay: 0 } as never }), 'Network.fit', '"options.optimizer.learningRate"');
   });
 });
 
@@ -162,7 +162,7 @@ describe('divergence', () => {
       const xb = xs.slice(start, start + batchSize), yb = ys.slice(start, start + batchSize);
       const trace = net.forward(xb);
       lastLoss = losses[loss].value(trace.activations[net.layers.length]!, Matrix.from(yb));
-      opt.step(net, net.backward(trace, yb, loss));
+      applyStep(opt, net, net.backward(trace, yb, loss));
     }
     return lastLoss;
   }

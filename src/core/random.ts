@@ -33,6 +33,35 @@ export class Random {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /** The generator's position: four 32-bit integers (JSON-safe). `Random.fromState(r.state())` continues the same stream. */
+  state(): [number, number, number, number] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  }
+
+  /** A generator at the position `state()` returned. */
+  static fromState(state: readonly number[]): Random {
+    const where = 'Random.fromState';
+    if (!Array.isArray(state) || state.length !== 4) {
+      throw new DeltapropError(`${where}: argument "state" must be an array of 4 integers from Random.state(), got ${describe(state)}`);
+    }
+    const s = state.slice(0, 4);
+    for (let i = 0; i < 4; i++) {
+      const v: unknown = s[i];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 4294967295) {
+        throw new DeltapropError(`${where}: argument "state[${i}]" must be an integer in [0, 2^32 − 1], got ${describe(v)}`);
+      }
+    }
+    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) {
+      throw new DeltapropError(`${where}: argument "state" must not be all zeros (xoshiro128** never reaches that state), got [0, 0, 0, 0]`);
+    }
+    const r = new Random(0);
+    r.s0 = s[0]! | 0;
+    r.s1 = s[1]! | 0;
+    r.s2 = s[2]! | 0;
+    r.s3 = s[3]! | 0;
+    return r;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;

@@ -11,9 +11,8 @@
  */
 import { type Activation, type ActivationJSON, resolveActivation } from '../model/activations.js';
 import { DeltapropError, describe, fail } from '../core/errors.js';
-import { Dense } from '../model/layer.js';
-import { MAX_ELEMENTS, Matrix } from '../core/matrix.js';
-import { Network } from '../network.js';
+import type { Dense } from '../model/layer.js';
+import { MAX_ELEMENTS } from '../core/matrix.js';
 
 export const FORMAT = 'deltaprop-network';
 export const VERSION = 1;
@@ -33,12 +32,24 @@ export interface NetworkJSON {
   readonly layers: LayerJSON[];
 }
 
+/** A validated model: the input width and each layer's shape, activation and values. */
+export interface NetworkPlan {
+  readonly input: number;
+  readonly layers: ReadonlyArray<{
+    readonly inputs: number;
+    readonly units: number;
+    readonly activation: Activation;
+    readonly weights: Float64Array;
+    readonly biases: Float64Array;
+  }>;
+}
+
 export interface FromJSONOptions {
   /** Your own activations, by the name their `toJSON()` writes. */
   readonly activations?: Readonly<Record<string, Activation>>;
 }
 
-export function networkToJSON(net: Network): NetworkJSON {
+export function networkToJSON(net: { readonly input: number; readonly layers: readonly Dense[] }): NetworkJSON {
   // JSON has no NaN or Infinity (JSON.stringify writes null): refuse to write a file that cannot load.
   net.layers.forEach((l, n) => {
     for (const [name, values] of [['weights', l.weights.data], ['biases', l.biases]] as const) {
@@ -101,7 +112,7 @@ function readNumbers(arg: string, v: unknown, length: number): Float64Array {
   return out;
 }
 
-export function networkFromJSON(json: unknown, options?: FromJSONOptions): Network {
+export function networkFromJSON(json: unknown, options?: FromJSONOptions): NetworkPlan {
   let custom: Readonly<Record<string, Activation>> | undefined;
   if (options !== undefined) {
     const o = plainObject('options', options);
@@ -163,17 +174,17 @@ export function networkFromJSON(json: unknown, options?: FromJSONOptions): Netwo
     inputs = units;
   }
 
-  const layers: Dense[] = [];
+  const layers: Array<NetworkPlan['layers'][number]> = [];
   inputs = input;
   for (let n = 0; n < layersJSON.length; n++) {
     const arg = `json.layers[${n}]`;
     const l = layersJSON[n] as object;
     const units = own(l, 'units') as number;
     const activation = resolveActivation(WHERE, `${arg}.activation`, own(l, 'activation'), custom);
-    const weights = new Matrix(units, inputs, readNumbers(`${arg}.weights`, own(l, 'weights'), units * inputs));
+    const weights = readNumbers(`${arg}.weights`, own(l, 'weights'), units * inputs);
     const biases = readNumbers(`${arg}.biases`, own(l, 'biases'), units);
-    layers.push(new Dense(inputs, units, activation, weights, biases));
+    layers.push({ inputs, units, activation, weights, biases });
     inputs = units;
   }
-  return new Network(input, layers);
+  return { input, layers };
 }

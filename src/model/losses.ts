@@ -210,3 +210,12 @@ export function resolveLoss(where: string, arg: string, spec: unknown): Loss {
   );
 }
 
+
+/** Throws when the loss rejects the targets (e.g. binary cross-entropy targets outside [0, 1]). */
+export function checkTargets(where: string, arg: string, loss: Loss, y: Matrix): void {
+  if (loss.checkTargets === undefined) return;
+  const problem = loss.checkTargets(y);
+  if (problem !== undefined) {
+    throw new DeltapropError(`${where}: argument "${arg}" must hold ${problem} (loss '${loss.name}')`);
+  }
+}

@@ -1,122 +1,169 @@
 /**
- * Mini-batch gradient descent with weight decay, exactly as the seed writes it:
+ * Stochastic gradient descent, with the seed's weight decay and, optionally, momentum:
  *
- *   W_n ← W_n − (α/k) Σ ΔW_n − λ W_n
- *   B_n ← B_n − (α/k) Σ ΔB_n            (biases are not decayed)
+ *   μ = 0 (the seed):   W ← W − α·g − λ·W                 B ← B − α·g_B
+ *   momentum μ:         v ← μ·v + g  (v = g at the first step),   θ ← θ − α·v − λ·θ
+ *   Nesterov:           v ← μ·v + g,                               θ ← θ − α·(g + μ·v) − λ·θ
  *
- * The gradients passed in are already the batch means (1/k) Σ ΔW_n (what `Network.backward`
- * returns), so a step is `W ← W − α·g − λ·W`. Note that λ is not multiplied by α (decoupled
- * weight decay): it equals an L2 penalty (λ / 2α)‖W‖² added to the loss.
+ * g is the batch mean (1/k) Σ ΔW, so with μ = 0 a step is the seed's W ← W − (α/k) Σ ΔW − λW.
+ * λ is not multiplied by α (decoupled weight decay; it equals an L2 penalty (λ / 2α)‖W‖²) and
+ * applies to weights only. Momentum is PyTorch's `SGD(momentum, nesterov)` (dampening 0).
  */
 import { fail } from '../core/errors.js';
-import { Matrix } from '../core/matrix.js';
-import { Network } from '../network.js';
-import { checkOptionNames, nonNegativeFinite, positiveFinite, toOptions } from '../core/schema.js';
+import { encodeFloat64 } from '../core/codec.js';
+import { booleanOption, checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
+import type { Params } from '../model/params.js';
+import {
+  checkStepArguments,
+  DEFAULT_LEARNING_RATE,
+  type Optimizer,
+  type OptimizerState,
+  readBuffer,
+  readState,
+  readStepCount,
+  unitInterval,
+  weightDecayOption,
+} from './optimizer.js';
 
 export interface SgdOptions {
   /** α, the step size. @default 0.01 */
   readonly learningRate?: number;
-  /** λ, the fraction of every weight removed at each step (not multiplied by α). @default 0 */
+  /** μ ∈ [0, 1), the momentum; 0 is the seed's plain gradient descent. @default 0 */
+  readonly momentum?: number;
+  /** Nesterov's momentum (needs momentum > 0). @default false */
+  readonly nesterov?: boolean;
+  /** λ ∈ [0, 1), the fraction of every weight removed at each step (not multiplied by α). @default 0 */
   readonly weightDecay?: number;
 }
 
-export interface ParameterGradients {
-  readonly weightGradients: readonly Matrix[];
-  readonly biasGradients: readonly Float64Array[];
-}
-
-export interface Optimizer {
+export class Sgd implements Optimizer {
+  readonly name = 'sgd';
   readonly learningRate: number;
   readonly weightDecay: number;
-  /** Applies one update to `net` from batch-mean gradients shaped like its parameters. */
-  step(net: Network, gradients: ParameterGradients): void;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  private params: Params | undefined;
+  /** θ before the last step. */
+  private before = new Float64Array(0);
+  /** The velocity v, and its value before the last step. */
+  private velocity = new Float64Array(0);
+  private velocityBefore = new Float64Array(0);
+  private steps = 0;
+  private stepsBefore = 0;
+
+  constructor(options: { learningRate: number; momentum: number; nesterov: boolean; weightDecay: number }) {
+    this.learningRate = options.learningRate;
+    this.momentum = options.momentum;
+    this.nesterov = options.nesterov;
+    this.weightDecay = options.weightDecay;
+  }
+
+  /** The options it was made with (written into checkpoints). */
+  get options(): Required<SgdOptions> {
+    return { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay };
+  }
+
+  init(params: Params): void {
+    checkStepArguments('Optimizer.init', params, params, 1, 0);
+    this.params = params;
+    this.before = new Float64Array(params.length);
+    const n = this.momentum > 0 ? params.length : 0;
+    this.velocity = new Float64Array(n);
+    this.velocityBefore = new Float64Array(n);
+    this.steps = 0;
+    this.stepsBefore = 0;
+  }
+
+  step(params: Params, learningRate: number, weightDecay: number): boolean {
+    const p = checkStepArguments('Optimizer.step', this.params, params, learningRate, weightDecay);
+    this.stepsBefore = this.steps;
+    const ok = this.momentum > 0 ? this.stepMomentum(p, learningRate, weightDecay) : this.stepPlain(p, learningRate, weightDecay);
+    if (!ok) this.undo();
+    else this.steps++;
+    return ok;
+  }
+
+  /** W ← W − α·g − λ·W, B ← B − α·g_B, saving θ first; returns whether every new value is finite. */
+  private stepPlain(p: Params, lr: number, wd: number): boolean {
+    const W = p.values, G = p.grads, old = this.before;
+    // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity.
+    let s = 0;
+    for (const seg of p.segments) {
+      const end = seg.offset + seg.length;
+      if (seg.decay) {
+        for (let i = seg.offset; i < end; i++) {
+          const w = W[i]!;
+          old[i] = w;
+          const v = w - lr * G[i]! - wd * w;
+          W[i] = v;
+          s += v * 0;
+        }
+      } else {
+        for (let i = seg.offset; i < end; i++) {
+          const w = W[i]!;
+          old[i] = w;
+          const v = w - lr * G[i]!;
+          W[i] = v;
+          s += v * 0;
+        }
+      }
+    }
+    return s === 0;
+  }
+
+  private stepMomentum(p: Params, lr: number, wd: number): boolean {
+    const W = p.values, G = p.grads, old = this.before, V = this.velocity, oldV = this.velocityBefore;
+    const mu = this.momentum, nesterov = this.nesterov, first = this.steps === 0;
+    let s = 0;
+    for (const seg of p.segments) {
+      const end = seg.offset + seg.length;
+      const decay = seg.decay ? wd : 0;
+      for (let i = seg.offset; i < end; i++) {
+        const w = W[i]!, g = G[i]!;
+        old[i] = w;
+        oldV[i] = V[i]!;
+        const v = first ? g : mu * V[i]! + g;
+        V[i] = v;
+        const u = nesterov ? g + mu * v : v;
+        const next = decay === 0 ? w - lr * u : w - lr * u - decay * w;
+        W[i] = next;
+        s += next * 0 + v * 0;
+      }
+    }
+    return s === 0;
+  }
+
+  undo(): void {
+    if (this.params === undefined) return;
+    this.params.values.set(this.before);
+    if (this.momentum > 0) this.velocity.set(this.velocityBefore);
+    this.steps = this.stepsBefore;
+  }
+
+  state(): OptimizerState {
+    return { name: 'sgd', steps: this.steps, velocity: encodeFloat64(this.velocity) };
+  }
+
+  load(state: OptimizerState): void {
+    const where = 'Optimizer.load';
+    if (this.params === undefined) fail(where, 'this', 'an optimizer after init(params)', 'one before init');
+    const s = readState(where, 'sgd', state, ['steps', 'velocity']);
+    const steps = readStepCount(where, 'state.steps', s['steps']);
+    const velocity = readBuffer(where, 'state.velocity', s['velocity'], this.velocity.length);
+    this.steps = steps;
+    this.velocity.set(velocity);
+  }
 }
 
-export const DEFAULT_LEARNING_RATE = 0.01;
-
-/** Stochastic gradient descent with the seed's weight decay. */
-export function sgd(options?: SgdOptions): Optimizer {
+/** SGD as the seed writes it, with optional momentum: see `SgdOptions`. */
+export function sgd(options?: SgdOptions): Sgd {
   const where = 'sgd';
   const o = toOptions(where, 'options', options);
-  checkOptionNames(where, 'options', o, ['learningRate', 'weightDecay']);
-  const learningRate =
-    o['learningRate'] === undefined ? DEFAULT_LEARNING_RATE : positiveFinite(where, 'options.learningRate', o['learningRate']);
-  const weightDecay = o['weightDecay'] === undefined ? 0 : nonNegativeFinite(where, 'options.weightDecay', o['weightDecay']);
-  if (weightDecay >= 1) fail(where, 'options.weightDecay', 'less than 1 (it is the fraction of each weight removed per step)', weightDecay);
-  return {
-    learningRate,
-    weightDecay,
-    step(net, gradients) {
-      checkGradientShapes('Optimizer.step', net, gradients);
-      sgdStep(net, gradients, learningRate, weightDecay);
-    },
-  };
-}
-
-/**
- * The update itself, without checks (the training loop calls it once per batch):
- *   W ← W − α·g − λ·W,   B ← B − α·g_B.
- * When `backup` is given (two arrays per layer: weights, biases), the values of before the step are
- * written there in the same pass, so that a diverging step can be undone. Returns whether every
- * new parameter is finite.
- */
-export function sgdStep(
-  net: Network,
-  g: ParameterGradients,
-  learningRate: number,
-  weightDecay: number,
-  backup?: readonly Float64Array[],
-): boolean {
-  // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity, so the sum stays 0 exactly
-  // when every new parameter is finite.
-  let s = 0;
-  const layers = net.layers;
-  for (let n = 0; n < layers.length; n++) {
-    const layer = layers[n]!;
-    const W = layer.weights.data, dW = g.weightGradients[n]!.data;
-    const oldW = backup === undefined ? undefined : backup[2 * n]!;
-    for (let i = 0; i < W.length; i++) {
-      const w = W[i]!;
-      if (oldW !== undefined) oldW[i] = w;
-      const v = w - learningRate * dW[i]! - weightDecay * w;
-      W[i] = v;
-      s += v * 0;
-    }
-    const B = layer.biases, dB = g.biasGradients[n]!;
-    const oldB = backup === undefined ? undefined : backup[2 * n + 1]!;
-    for (let i = 0; i < B.length; i++) {
-      const b = B[i]!;
-      if (oldB !== undefined) oldB[i] = b;
-      const v = b - learningRate * dB[i]!;
-      B[i] = v;
-      s += v * 0;
-    }
-  }
-  return s === 0;
-}
-
-function checkGradientShapes(where: string, net: Network, g: ParameterGradients): void {
-  if (!((net as unknown) instanceof Network)) fail(where, 'net', 'a Network', net);
-  const gw: unknown = (g as Partial<ParameterGradients> | null)?.weightGradients;
-  const gb: unknown = (g as Partial<ParameterGradients> | null)?.biasGradients;
-  if (!Array.isArray(gw) || !Array.isArray(gb)) {
-    fail(where, 'gradients', 'an object with weightGradients and biasGradients arrays', g);
-  }
-  const k = net.layers.length;
-  if (gw.length !== k || gb.length !== k) {
-    fail(where, 'gradients', `${k} weight and ${k} bias gradients`, `${gw.length} and ${gb.length}`);
-  }
-  for (let n = 0; n < k; n++) {
-    const layer = net.layers[n]!;
-    const w: unknown = gw[n];
-    if (!(w instanceof Matrix) || w.rows !== layer.units || w.cols !== layer.inputs || w.data.length !== w.rows * w.cols) {
-      fail(where, `gradients.weightGradients[${n}]`, `a ${layer.units} × ${layer.inputs} Matrix`, w instanceof Matrix ? `${w.rows} × ${w.cols}` : w);
-    }
-    const b: unknown = gb[n];
-    if (!(b instanceof Float64Array) || b.length !== layer.units) {
-      fail(where, `gradients.biasGradients[${n}]`, `a Float64Array of length ${layer.units}`, b);
-    }
-    for (const v of w.data) if (!Number.isFinite(v)) fail(where, `gradients.weightGradients[${n}]`, 'finite values', v);
-    for (const v of b) if (!Number.isFinite(v)) fail(where, `gradients.biasGradients[${n}]`, 'finite values', v);
-  }
+  checkOptionNames(where, 'options', o, ['learningRate', 'momentum', 'nesterov', 'weightDecay']);
+  const learningRate = o['learningRate'] === undefined ? DEFAULT_LEARNING_RATE : positiveFinite(where, 'options.learningRate', o['learningRate']);
+  const momentum = o['momentum'] === undefined ? 0 : unitInterval(where, 'options.momentum', o['momentum']);
+  const nesterov = o['nesterov'] === undefined ? false : booleanOption(where, 'options.nesterov', o['nesterov']);
+  if (nesterov && momentum === 0) fail(where, 'options.momentum', 'greater than 0 when nesterov is true', momentum);
+  const weightDecay = o['weightDecay'] === undefined ? 0 : weightDecayOption(where, 'options.weightDecay', o['weightDecay']);
+  return new Sgd({ learningRate, momentum, nesterov, weightDecay });
 }

@@ -5,8 +5,9 @@
  * exact original value after it is probed, so the network is left as it was.
  */
 import { DeltapropError, fail } from '../core/errors.js';
-import { type Loss, type LossName, resolveLoss } from '../model/losses.js';
-import { checkTargets, createWorkspace, forwardPass, Network } from '../network.js';
+import { createWorkspace, forward } from '../model/backprop.js';
+import { checkTargets, type Loss, type LossName, resolveLoss } from '../model/losses.js';
+import { Network } from '../network.js';
 import { checkOptionNames, type MatrixLike, positiveFinite, toMatrix, toOptions } from '../core/schema.js';
 
 export interface GradientCheckOptions {
@@ -57,11 +58,11 @@ export function checkGradients(
   checkTargets(where, 'y', lossFn, Y);
 
   const analytic = net.backward(net.forward(X), Y, lossFn);
-  const ws = createWorkspace(net, X.rows, false);
+  const ws = createWorkspace(net.input, net.layers, X.rows, false);
   ws.activations[0]!.data.set(X.data);
   const z = ws.activations[net.layers.length]!;
   const g = (): number => {
-    forwardPass(net, ws);
+    forward(net.layers, ws);
     return lossFn.value(z, Y);
   };
 

@@ -1,27 +1,18 @@
 /**
- * The training loop of the seed's conclusion: epochs over the training set in a fresh shuffled
- * order ("roulement des valeurs d'entraînement"), mini-batches of k samples, one SGD step per
- * batch with the batch-mean gradient. The last batch of an epoch may be shorter; it is averaged
- * over its own size.
+ * The Trainer: the only training loop. `fit`, `fitAsync`, a page's animation frames and a worker all
+ * drive it. One epoch visits every training sample once, in a fresh seeded order when shuffling is on
+ * (the seed's "roulement des valeurs d'entraînement"), in mini-batches of k samples (the last may be
+ * shorter and is averaged over its own size). Each batch is the seed's forward pass, backpropagation
+ * and one optimizer step:
  *
- * Everything is validated and converted once, before the first step; the loop itself allocates
- * nothing: batch buffers, trace, deltas and gradients are allocated once per batch size.
+ *   θ ← θ − α_t · update(g) − λ_t · θ,    α_t = α · m_t,   λ_t = λ · m_t   (m_t: the schedule)
+ *
+ * Every buffer (workspaces, gradients, validation, optimizer state, best parameters) is allocated
+ * when the Trainer is made; a batch allocates nothing.
  */
-import { isBuiltinSigmoid, isBuiltinSoftmax } from '../model/activations.js';
+import { decodeFloat64, decodeUint32, encodeFloat64, encodeUint32 } from '../core/codec.js';
 import { DeltapropError, TrainingError, describe, fail } from '../core/errors.js';
-import { gatherRows } from '../kernels/js.js';
-import { fusedDelta, type Loss, type LossName, losses, resolveLoss } from '../model/losses.js';
-import type { Matrix } from '../core/matrix.js';
-import {
-  backwardPass,
-  checkTargets,
-  createGradients,
-  createWorkspace,
-  forwardPass,
-  type Network,
-  type Workspace,
-} from '../network.js';
-import { DEFAULT_LEARNING_RATE, type Optimizer, sgdStep } from '../optim/sgd.js';
+import { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import {
   booleanOption,
@@ -34,13 +25,27 @@ import {
   toMatrix,
   toOptions,
 } from '../core/schema.js';
+import type { NetworkJSON, FromJSONOptions } from '../io/json.js';
+import { gatherRows } from '../kernels/js.js';
+import { isBuiltinSigmoid, isBuiltinSoftmax } from '../model/activations.js';
+import { backward, createWorkspace, forward, type GradientViews, gradientViews, type Workspace } from '../model/backprop.js';
+import type { Dense } from '../model/layer.js';
+import { checkTargets, fusedDelta, type Loss, type LossName, losses, resolveLoss } from '../model/losses.js';
+import type { Params } from '../model/params.js';
+import { adam, adamw } from '../optim/adam.js';
+import { DEFAULT_LEARNING_RATE, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
+import { rmsprop } from '../optim/rmsprop.js';
+import { type Monitor, resolveSchedule, type Schedule, type ScheduleFunction, scheduleFromJSON } from '../optim/schedules.js';
+import { sgd } from '../optim/sgd.js';
+import { type Scorer, scorerFor, targetClasses } from './accuracy.js';
+import { EarlyStopping, earlyStopping } from './callbacks.js';
 
 export interface EpochStats {
   /** 1-based epoch number. */
   readonly epoch: number;
   /** Mean loss over the epoch's training samples (each batch measured before its update). */
   readonly loss: number;
-  /** Mean loss over the validation set after the epoch, when `validation` is given. */
+  /** Mean loss over the validation set after the epoch, when there is validation data. */
   readonly validationLoss?: number;
   /** Training accuracy over the epoch, for classification outputs (softmax, or one sigmoid unit). */
   readonly accuracy?: number;
@@ -48,323 +53,847 @@ export interface EpochStats {
   readonly validationAccuracy?: number;
 }
 
+export interface BatchStats {
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  /** 1-based batch number within the epoch. */
+  readonly batch: number;
+  /** Mean loss of the batch, measured before its update. */
+  readonly loss: number;
+}
+
 export interface History {
   /** One entry per completed epoch. */
   readonly epochs: EpochStats[];
-  /** True when `onEpoch` returned `false` before the last epoch. */
+  /** True when a callback (onEpoch, onBatch, earlyStopping) or `stop()` ended training before the last epoch. */
   readonly stoppedEarly: boolean;
+  /** True when `options.signal` aborted training. */
+  readonly aborted: boolean;
+  /** With earlyStopping and restoreBest: the epoch whose parameters the network was left with. */
+  readonly restoredEpoch?: number;
 }
 
-export interface FitOptions {
+/** The part of an AbortSignal the Trainer reads. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+}
+
+export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
+
+export interface TrainerOptions {
   /**
    * The loss h. @default 'categoricalCrossEntropy' after a softmax output,
    * 'binaryCrossEntropy' after a sigmoid output, 'l2' otherwise
    */
   readonly loss?: LossName | Loss;
-  /** α, the SGD step size. @default 0.01 */
+  /** An optimizer object (`sgd()`, `adam()`, …, or your own) or a name with default settings. @default 'sgd' */
+  readonly optimizer?: Optimizer | OptimizerName;
+  /** α, when the optimizer is given by name or not at all. @default the optimizer's (0.01 for SGD) */
   readonly learningRate?: number;
-  /** λ in W ← W − α·mean(ΔW) − λW (not multiplied by α; biases are not decayed). @default 0 */
+  /** λ in W ← W − α·update − λW (not multiplied by α; biases are not decayed), with a named optimizer. @default 0 */
   readonly weightDecay?: number;
-  /** An optimizer (e.g. `sgd({...})`) instead of `learningRate`/`weightDecay`. */
-  readonly optimizer?: Optimizer;
+  /** A multiplier of the learning rate per batch: `schedules.*` or `(batch, epoch) => multiplier`. @default constant */
+  readonly schedule?: Schedule | ScheduleFunction;
   /** k, samples per batch; the last batch of an epoch may be shorter. @default 32 */
   readonly batchSize?: number;
   /** Passes over the training set. @default 10 */
   readonly epochs?: number;
   /** Visit the samples in a fresh seeded random order every epoch. @default true */
   readonly shuffle?: boolean;
-  /** Seed of the shuffling. @default 0 */
+  /** Seed of the shuffling and of validationSplit. @default 0 on a network's first unseeded fit, then 1, 2, … */
   readonly seed?: number;
   /** Data to measure after every epoch (never trained on). */
   readonly validation?: { readonly x: MatrixLike; readonly y: MatrixLike };
+  /** The fraction of (x, y) held out as validation data, in (0, 1): the last part after one seeded permutation, stratified by class for classifiers. */
+  readonly validationSplit?: number;
+  /** `earlyStopping(...)`. */
+  readonly callbacks?: readonly EarlyStopping[];
+  /** Called after every batch; return `false` to stop training after it. */
+  readonly onBatch?: (stats: BatchStats) => boolean | void;
   /** Called after every epoch; return `false` to stop training. */
   readonly onEpoch?: (stats: EpochStats) => boolean | void;
+  /** Training stops before the next batch once `signal.aborted` is true (an AbortSignal). */
+  readonly signal?: AbortSignalLike;
 }
 
-const FIT_KEYS = [
-  'loss',
-  'learningRate',
-  'weightDecay',
-  'optimizer',
-  'batchSize',
-  'epochs',
-  'shuffle',
-  'seed',
-  'validation',
-  'onEpoch',
+export interface FitOptions extends TrainerOptions {
+  /** fitAsync only: the longest stretch of training between two yields to the event loop, in ms. @default 16 */
+  readonly yieldEveryMs?: number;
+}
+
+/** Options of `Trainer.resume`: what a checkpoint cannot hold (functions, data, your own objects). */
+export interface ResumeOptions {
+  readonly validation?: { readonly x: MatrixLike; readonly y: MatrixLike };
+  readonly onBatch?: TrainerOptions['onBatch'];
+  readonly onEpoch?: TrainerOptions['onEpoch'];
+  readonly signal?: AbortSignalLike;
+  /** Your own loss, optimizer or schedule, when the checkpoint was made with one. */
+  readonly loss?: Loss;
+  readonly optimizer?: Optimizer;
+  readonly schedule?: Schedule | ScheduleFunction;
+  /** Your own activations, by name, as for `Network.fromJSON`. */
+  readonly activations?: FromJSONOptions['activations'];
+}
+
+/** What the Trainer needs of a network (the Network class is one). */
+export interface TrainingModel {
+  readonly input: number;
+  readonly output: number;
+  readonly layers: readonly Dense[];
+  readonly params: Params;
+  /** @internal */
+  readonly state: { trainer: object | undefined; unseededFits: number };
+  toJSON(): NetworkJSON;
+}
+
+/** A Trainer's whole state as plain JSON values: `JSON.stringify` it, and `Trainer.resume` continues exactly. */
+export interface Checkpoint {
+  readonly format: 'deltaprop-checkpoint';
+  readonly version: 1;
+  readonly [field: string]: unknown;
+}
+
+const TRAINER_KEYS = [
+  'loss', 'optimizer', 'learningRate', 'weightDecay', 'schedule', 'batchSize', 'epochs', 'shuffle', 'seed',
+  'validation', 'validationSplit', 'callbacks', 'onBatch', 'onEpoch', 'signal',
 ] as const;
+const FIT_ASYNC_KEYS = [...TRAINER_KEYS, 'yieldEveryMs'] as const;
+const RESUME_KEYS = ['validation', 'onBatch', 'onEpoch', 'signal', 'loss', 'optimizer', 'schedule', 'activations'] as const;
 
 /** The loss a network's output suggests when none is given. */
-export function defaultLoss(net: Network): Loss {
+export function defaultLoss(net: TrainingModel): Loss {
   const f = net.layers[net.layers.length - 1]!.activation;
   if (isBuiltinSoftmax(f)) return losses.categoricalCrossEntropy;
   if (isBuiltinSigmoid(f)) return losses.binaryCrossEntropy;
   return losses.l2;
 }
 
-/** How outputs are scored as classes, or undefined for regression outputs. */
-type Scorer = (z: Matrix, y: Matrix) => number;
-
-/** Softmax: the predicted class is the argmax of a row, the true one the argmax of the target row. */
-function countArgmaxHits(z: Matrix, y: Matrix): number {
-  const Z = z.data, Y = y.data, n = z.cols;
-  let hits = 0;
-  for (let i = 0; i < z.rows; i++) {
-    const base = i * n;
-    let bz = 0, by = 0;
-    for (let j = 1; j < n; j++) {
-      if (Z[base + j]! > Z[base + bz]!) bz = j;
-      if (Y[base + j]! > Y[base + by]!) by = j;
-    }
-    if (bz === by) hits++;
-  }
-  return hits;
+/** How a checkpoint's network becomes a Network again (set by network.ts, which this module cannot import). */
+let readNetwork: ((json: unknown, options?: FromJSONOptions) => TrainingModel) | undefined;
+/** @internal */
+export function setNetworkReader(reader: (json: unknown, options?: FromJSONOptions) => TrainingModel): void {
+  readNetwork = reader;
 }
 
-/** One sigmoid output: predicted 1 when z ≥ 0.5, true 1 when y ≥ 0.5. */
-function countThresholdHits(z: Matrix, y: Matrix): number {
-  const Z = z.data, Y = y.data;
-  let hits = 0;
-  for (let i = 0; i < Z.length; i++) if (Z[i]! >= 0.5 === Y[i]! >= 0.5) hits++;
-  return hits;
+interface Resolved {
+  loss: Loss;
+  optimizer: Optimizer;
+  schedule: Schedule | undefined;
+  batchSize: number;
+  epochs: number;
+  shuffle: boolean;
+  seed: number;
+  x: Matrix;
+  y: Matrix;
+  validation: { x: Matrix; y: Matrix } | undefined;
+  validationSplit: number | undefined;
+  callbacks: EarlyStopping[];
+  onBatch: TrainerOptions['onBatch'];
+  onEpoch: TrainerOptions['onEpoch'];
+  signal: AbortSignalLike | undefined;
 }
 
-export function scorerFor(net: Network): Scorer | undefined {
-  const f = net.layers[net.layers.length - 1]!.activation;
-  if (isBuiltinSoftmax(f) && net.output > 1) return countArgmaxHits;
-  if (isBuiltinSigmoid(f) && net.output === 1) return countThresholdHits;
-  return undefined;
+/** A copy of the caller's data, so that nothing the caller does later changes the training set. */
+function ownMatrix(where: string, arg: string, value: unknown, cols: number): Matrix {
+  const m = toMatrix(where, arg, value, cols);
+  return m === value ? m.clone() : m;
 }
 
-/** `Network.fit`: validates everything, then runs the epochs. */
-export function fitNetwork(net: Network, x: MatrixLike, y: MatrixLike, options?: FitOptions): History {
-  const where = 'Network.fit';
-  const o = toOptions(where, 'options', options);
-  checkOptionNames(where, 'options', o, FIT_KEYS);
-
-  const loss = o['loss'] === undefined ? defaultLoss(net) : resolveLoss(where, 'options.loss', o['loss']);
-  let learningRate: number;
-  let weightDecay: number;
-  if (o['optimizer'] !== undefined) {
-    if (o['learningRate'] !== undefined || o['weightDecay'] !== undefined) {
-      throw new DeltapropError(`${where}: argument "options" must give either "optimizer" or "learningRate"/"weightDecay", not both`);
+function resolveOptimizer(where: string, o: Record<string, unknown>): Optimizer {
+  const given = o['optimizer'];
+  const lr = o['learningRate'], wd = o['weightDecay'];
+  if (given === undefined || typeof given === 'string') {
+    const name = given ?? 'sgd';
+    const learningRate = lr === undefined ? undefined : positiveFinite(where, 'options.learningRate', lr);
+    const weightDecay = wd === undefined ? undefined : nonNegativeFinite(where, 'options.weightDecay', wd);
+    if (weightDecay !== undefined && weightDecay >= 1) fail(where, 'options.weightDecay', 'less than 1 (it is the fraction of each weight removed per step)', weightDecay);
+    const settings = { ...(learningRate !== undefined ? { learningRate } : {}), ...(weightDecay !== undefined ? { weightDecay } : {}) };
+    switch (name) {
+      case 'sgd':
+        return sgd({ learningRate: learningRate ?? DEFAULT_LEARNING_RATE, ...(weightDecay !== undefined ? { weightDecay } : {}) });
+      case 'adam':
+        if (weightDecay !== undefined && weightDecay > 0) {
+          throw new DeltapropError(`${where}: argument "options.weightDecay" is not an option of 'adam'; use optimizer 'adamw' for Adam with weight decay`);
+        }
+        return adam(learningRate !== undefined ? { learningRate } : {});
+      case 'adamw':
+        return adamw(settings);
+      case 'rmsprop':
+        return rmsprop(settings);
+      default:
+        return fail(where, 'options.optimizer', "'sgd', 'adam', 'adamw', 'rmsprop' or an optimizer object", name);
     }
-    const opt = toOptions(where, 'options.optimizer', o['optimizer']);
-    if (typeof opt['step'] !== 'function') fail(where, 'options.optimizer', 'an optimizer made by sgd()', opt);
-    learningRate = positiveFinite(where, 'options.optimizer.learningRate', opt['learningRate']);
-    weightDecay = nonNegativeFinite(where, 'options.optimizer.weightDecay', opt['weightDecay']);
-  } else {
-    learningRate = o['learningRate'] === undefined ? DEFAULT_LEARNING_RATE : positiveFinite(where, 'options.learningRate', o['learningRate']);
-    weightDecay = o['weightDecay'] === undefined ? 0 : nonNegativeFinite(where, 'options.weightDecay', o['weightDecay']);
   }
-  if (weightDecay >= 1) fail(where, 'options.weightDecay', 'less than 1 (it is the fraction of each weight removed per step)', weightDecay);
-  const batchSize = o['batchSize'] === undefined ? 32 : positiveInteger(where, 'options.batchSize', o['batchSize']);
-  const epochs = o['epochs'] === undefined ? 10 : positiveInteger(where, 'options.epochs', o['epochs']);
-  const shuffle = o['shuffle'] === undefined ? true : booleanOption(where, 'options.shuffle', o['shuffle']);
-  const seed = o['seed'] === undefined ? 0 : integerSeed(where, 'options.seed', o['seed']);
-  const onEpoch = o['onEpoch'];
-  if (onEpoch !== undefined && typeof onEpoch !== 'function') fail(where, 'options.onEpoch', 'a function', onEpoch);
-
-  const X = toMatrix(where, 'x', x, net.input);
-  const Y = toMatrix(where, 'y', y, net.output);
-  if (Y.rows !== X.rows) {
-    throw new DeltapropError(`${where}: argument "y" must have ${X.rows} rows (one per sample of x), got ${Y.rows}`);
+  if (lr !== undefined || wd !== undefined) {
+    throw new DeltapropError(`${where}: argument "options" must give either "optimizer" or "learningRate"/"weightDecay", not both (set them on the optimizer)`);
   }
-  checkTargets(where, 'y', loss, Y);
+  return checkOptimizer(where, 'options.optimizer', given);
+}
 
-  let validation: { x: Matrix; y: Matrix } | undefined;
-  if (o['validation'] !== undefined) {
-    const v = toOptions(where, 'options.validation', o['validation']);
-    checkOptionNames(where, 'options.validation', v, ['x', 'y']);
-    const vx = toMatrix(where, 'options.validation.x', v['x'], net.input);
-    const vy = toMatrix(where, 'options.validation.y', v['y'], net.output);
-    if (vy.rows !== vx.rows) {
-      throw new DeltapropError(
-        `${where}: argument "options.validation.y" must have ${vx.rows} rows (one per sample of validation.x), got ${vy.rows}`,
-      );
+function checkOptimizer(where: string, arg: string, given: unknown): Optimizer {
+  const opt = toOptions(where, arg, given);
+  positiveFinite(where, `${arg}.learningRate`, opt['learningRate']);
+  const wd = nonNegativeFinite(where, `${arg}.weightDecay`, opt['weightDecay']);
+  if (wd >= 1) fail(where, `${arg}.weightDecay`, 'less than 1', wd);
+  for (const m of ['init', 'step', 'state', 'load'] as const) {
+    if (typeof opt[m] !== 'function') {
+      fail(where, arg, 'an optimizer: sgd(), adam(), adamw(), rmsprop(), or an object with init, step, state and load methods', `an object without ${m}()`);
     }
-    checkTargets(where, 'options.validation.y', loss, vy);
-    validation = { x: vx, y: vy };
   }
+  if (opt['undo'] !== undefined && typeof opt['undo'] !== 'function') fail(where, `${arg}.undo`, 'a function or undefined', opt['undo']);
+  if (typeof opt['name'] !== 'string' || opt['name'].length === 0) fail(where, `${arg}.name`, 'a non-empty string', opt['name']);
+  return given as Optimizer;
+}
 
-  return runEpochs(net, X, Y, {
-    loss,
-    learningRate,
-    weightDecay,
-    batchSize: Math.min(batchSize, X.rows),
-    epochs,
-    shuffle,
-    seed,
-    validation,
-    onEpoch: onEpoch as FitOptions['onEpoch'],
+function resolveValidation(where: string, arg: string, net: TrainingModel, loss: Loss, value: unknown): { x: Matrix; y: Matrix } {
+  const v = toOptions(where, arg, value);
+  checkOptionNames(where, arg, v, ['x', 'y']);
+  const vx = ownMatrix(where, `${arg}.x`, v['x'], net.input);
+  const vy = ownMatrix(where, `${arg}.y`, v['y'], net.output);
+  if (vy.rows !== vx.rows) {
+    throw new DeltapropError(`${where}: argument "${arg}.y" must have ${vx.rows} rows (one per sample of validation.x), got ${vy.rows}`);
+  }
+  checkTargets(where, `${arg}.y`, loss, vy);
+  return { x: vx, y: vy };
+}
+
+function resolveCallbacks(where: string, value: unknown): EarlyStopping[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(where, 'options.callbacks', 'an array of earlyStopping(...) objects', value);
+  const list = (value as unknown[]).slice();
+  list.forEach((c, i) => {
+    if (!(c instanceof EarlyStopping)) fail(where, `options.callbacks[${i}]`, 'an earlyStopping(...) object', c);
   });
+  if (new Set(list).size !== list.length) fail(where, 'options.callbacks', 'distinct callback objects', 'the same object twice');
+  return list as EarlyStopping[];
 }
 
-interface ResolvedOptions {
-  readonly loss: Loss;
-  readonly learningRate: number;
-  readonly weightDecay: number;
-  readonly batchSize: number;
-  readonly epochs: number;
-  readonly shuffle: boolean;
-  readonly seed: number;
-  readonly validation: { x: Matrix; y: Matrix } | undefined;
-  readonly onEpoch: FitOptions['onEpoch'];
+function functionOption<T>(where: string, arg: string, v: unknown): T | undefined {
+  if (v !== undefined && typeof v !== 'function') fail(where, arg, 'a function', v);
+  return v as T | undefined;
 }
 
-/** Buffers of training, allocated once per (samples, batch size) and reused by every batch. */
-export interface TrainingBuffers {
-  /** Workspace of the full batches. */
-  readonly full: Workspace;
-  /** Workspace of the last, shorter batch (undefined when the batch size divides the set). */
-  readonly tail: Workspace | undefined;
-  readonly gradients: ReturnType<typeof createGradients>;
-  /** Copies of the weights and biases from before the current batch, to undo a diverging step. */
-  readonly backup: Float64Array[];
-  /** The visiting order of the samples. */
-  readonly order: Uint32Array;
+function signalOption(where: string, v: unknown): AbortSignalLike | undefined {
+  if (v === undefined) return undefined;
+  if (v === null || typeof v !== 'object' || typeof (v as { aborted?: unknown }).aborted !== 'boolean') fail(where, 'options.signal', 'an AbortSignal', v);
+  return v as AbortSignalLike;
 }
 
-function createTrainingBuffers(net: Network, samples: number, batchSize: number): TrainingBuffers {
-  const tailRows = samples % batchSize;
-  const backup: Float64Array[] = [];
-  for (const l of net.layers) backup.push(new Float64Array(l.weights.data.length), new Float64Array(l.biases.length));
-  return {
-    full: createWorkspace(net, batchSize),
-    tail: tailRows > 0 ? createWorkspace(net, tailRows) : undefined,
-    gradients: createGradients(net),
-    backup,
-    order: new Uint32Array(samples),
-  };
-}
-
-/**
- * Each network's training buffers, kept while the network lives, so that repeated `fit` calls on
- * the same data and batch size (training in slices, as a page between animation frames does)
- * allocate nothing either.
- */
-const trainingBuffers = new WeakMap<Network, TrainingBuffers>();
-
-/** The buffers `fit` uses for `net` (undefined before its first fit). Exposed for the buffer-reuse tests. */
-export function trainingBuffersOf(net: Network): TrainingBuffers | undefined {
-  return trainingBuffers.get(net);
-}
-
-function runEpochs(net: Network, X: Matrix, Y: Matrix, opt: ResolvedOptions): History {
-  const where = 'Network.fit';
-  const { loss, learningRate, weightDecay, batchSize, validation, onEpoch } = opt;
-  const N = X.rows;
-  const layers = net.layers;
-  const last = layers.length;
-  const fused = fusedDelta(loss, layers[last - 1]!.activation);
-  const score = scorerFor(net);
-  let buffers = trainingBuffers.get(net);
-  if (buffers === undefined || buffers.order.length !== N || buffers.full.rows !== batchSize) {
-    buffers = createTrainingBuffers(net, N, batchSize);
-    trainingBuffers.set(net, buffers);
-  }
-  const { order, gradients, backup } = buffers;
-  // Every fit starts from the same order, so its shuffles depend on its seed alone.
-  for (let i = 0; i < N; i++) order[i] = i;
-  const evalWs = validation === undefined ? undefined : createWorkspace(net, validation.x.rows, false);
-  const random = new Random(opt.seed);
-  const batches = Math.ceil(N / batchSize);
-  const history: EpochStats[] = [];
-  let lastLoss = NaN;
-
-  // Where training is, for the report of an error thrown by a user's loss or activation.
-  let epoch = 0;
-  let batch = 0;
-  try {
-    for (epoch = 1; epoch <= opt.epochs; epoch++) {
-      if (opt.shuffle) random.shuffle(order);
-      let lossSum = 0;
-      let hits = 0;
-      for (let b = 0; b < batches; b++) {
-        batch = b + 1;
-        const start = b * batchSize;
-        const ws = start + batchSize <= N ? buffers.full : buffers.tail!;
-        gatherRows(ws.activations[0]!, X, order, start);
-        gatherRows(ws.targets, Y, order, start);
-        forwardPass(net, ws);
-        const z = ws.activations[last]!;
-        const batchLoss = loss.value(z, ws.targets);
-        if (!Number.isFinite(batchLoss)) throw diverged(epoch, b + 1, `the loss became ${describe(batchLoss)}`, lastLoss, learningRate);
-        lossSum += batchLoss * (ws.rows / N); // weighted by the batch's share, so the sum cannot overflow
-        if (score !== undefined) hits += score(z, ws.targets);
-        backwardPass(net, ws, loss, fused, gradients);
-        if (!sgdStep(net, gradients, learningRate, weightDecay, backup)) {
-          for (let n = 0; n < last; n++) {
-            layers[n]!.weights.data.set(backup[2 * n]!);
-            layers[n]!.biases.set(backup[2 * n + 1]!);
-          }
-          throw diverged(epoch, b + 1, 'a weight became non-finite', batchLoss, learningRate);
-        }
-        lastLoss = batchLoss;
-      }
-
-      batch = 0;
-      const stats: { -readonly [K in keyof EpochStats]: EpochStats[K] } = { epoch, loss: lossSum };
-      if (score !== undefined) stats.accuracy = hits / N;
-      if (validation !== undefined && evalWs !== undefined) {
-        evalWs.activations[0]!.data.set(validation.x.data);
-        forwardPass(net, evalWs);
-        const z = evalWs.activations[last]!;
-        stats.validationLoss = loss.value(z, validation.y);
-        if (!Number.isFinite(stats.validationLoss)) {
-          // The last step made the validation loss non-finite: undo it, as for a training loss.
-          for (let n = 0; n < last; n++) {
-            layers[n]!.weights.data.set(backup[2 * n]!);
-            layers[n]!.biases.set(backup[2 * n + 1]!);
-          }
-          throw diverged(epoch, batches, `the validation loss after it became ${describe(stats.validationLoss)}`, lastLoss, learningRate);
-        }
-        if (score !== undefined) stats.validationAccuracy = score(z, validation.y) / validation.y.rows;
-      }
-      history.push(stats);
-      if (onEpoch !== undefined) {
-        let answer: boolean | void;
-        try {
-          answer = onEpoch(stats);
-        } catch (error) {
-          throw new TrainingError(
-            `${where}: the onEpoch callback threw after epoch ${epoch}: ${errorMessage(error)}. Training stopped; the weights are those after epoch ${epoch}.`,
-            epoch,
-            0,
-            lastLoss,
-            error,
-          );
-        }
-        if (answer === false) return { epochs: history, stoppedEarly: epoch < opt.epochs };
-      }
+/** Splits (x, y): the last `fraction` of one seeded permutation is validation (per class for classifiers). */
+function splitValidation(where: string, x: Matrix, y: Matrix, fraction: number, seed: number, stratify: boolean): { train: [Matrix, Matrix]; validation: [Matrix, Matrix] } {
+  const n = x.rows;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  new Random(new Random(seed).nextUint32() * 2 + 1).shuffle(order);
+  const held = new Uint8Array(n);
+  if (stratify) {
+    const classes = targetClasses(y);
+    const byClass = new Map<number, number[]>();
+    for (const i of order) {
+      const c = classes[i]!;
+      let list = byClass.get(c);
+      if (list === undefined) byClass.set(c, (list = []));
+      list.push(i);
     }
-  } catch (error) {
-    if (error instanceof TrainingError) throw error;
-    // Thrown by a user's loss or activation, before this batch's step (or in the validation pass).
-    const at = batch > 0 ? `epoch ${epoch}, batch ${batch}` : `the validation pass after epoch ${epoch}`;
-    throw new TrainingError(
-      `${where}: the loss or an activation threw at ${at}: ${errorMessage(error)}. ` +
-        `Training stopped; the weights are those ${batch > 0 ? 'before that batch' : `after epoch ${epoch}`}.`,
-      epoch,
+    for (const list of byClass.values()) {
+      const k = Math.round(list.length * fraction);
+      for (let j = list.length - k; j < list.length; j++) held[list[j]!] = 1;
+    }
+  } else {
+    const k = Math.round(n * fraction);
+    for (let j = n - k; j < n; j++) held[order[j]!] = 1;
+  }
+  let nv = 0;
+  for (let i = 0; i < n; i++) nv += held[i]!;
+  if (nv === 0 || nv === n) {
+    throw new DeltapropError(`${where}: argument "options.validationSplit" holds out ${nv} of ${n} samples; it must leave at least one sample on each side (use more data or another fraction)`);
+  }
+  const pick = (m: Matrix, keep: number, rows: number): Matrix => {
+    const out = new Matrix(rows, m.cols);
+    let r = 0;
+    for (let i = 0; i < n; i++) if (held[i] === keep) out.data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), r++ * m.cols);
+    return out;
+  };
+  return { train: [pick(x, 0, n - nv), pick(y, 0, n - nv)], validation: [pick(x, 1, nv), pick(y, 1, nv)] };
+}
+
+function errorMessage(error: unknown): string {
+  try {
+    if (error instanceof Error) return String(error.message);
+  } catch {
+    return 'an error whose message cannot be read';
+  }
+  return typeof error === 'string' ? error : describe(error);
+}
+
+export class Trainer {
+  /** The network being trained. */
+  readonly network: TrainingModel;
+  private readonly where: string;
+  private readonly loss: Loss;
+  private readonly fused: ReturnType<typeof fusedDelta>;
+  private readonly score: Scorer | undefined;
+  private readonly optimizer: Optimizer;
+  private readonly schedule: Schedule | undefined;
+  private readonly callbacks: EarlyStopping[];
+  private readonly onBatch: TrainerOptions['onBatch'];
+  private readonly onEpoch: TrainerOptions['onEpoch'];
+  private readonly signal: AbortSignalLike | undefined;
+  private readonly x: Matrix;
+  private readonly y: Matrix;
+  private readonly validation: { x: Matrix; y: Matrix; ws: Workspace } | undefined;
+  private readonly explicitValidation: boolean;
+  private readonly validationSplit: number | undefined;
+  private readonly batchSize: number;
+  /** Epochs of the whole run, batches per epoch, and T = their product. */
+  readonly epochs: number;
+  private readonly batches: number;
+  private readonly totalBatches: number;
+  private readonly shuffle: boolean;
+  private readonly seed: number;
+  private random: Random;
+  private readonly order: Uint32Array;
+  private readonly full: Workspace;
+  private readonly tail: Workspace | undefined;
+  private readonly grads: GradientViews;
+  /** θ before the current step, for an optimizer without undo(). */
+  private readonly backup: Float64Array;
+  private readonly history: EpochStats[] = [];
+  /** Completed epochs, the next batch's index in its epoch, and batches done in all (t). */
+  private epochsDone = 0;
+  private batchIndex = 0;
+  private t = 0;
+  private lossSum = 0;
+  private hits = 0;
+  private lastLoss = NaN;
+  private finished = false;
+  private running = false;
+  private stoppedEarly = false;
+  private aborted = false;
+  private restoredEpoch: number | undefined;
+
+  private constructor(net: TrainingModel, r: Resolved, where: string) {
+    this.network = net;
+    this.where = where;
+    this.loss = r.loss;
+    const out = net.layers[net.layers.length - 1]!;
+    this.fused = fusedDelta(r.loss, out.activation);
+    this.score = scorerFor(out.activation, out.units);
+    this.optimizer = r.optimizer;
+    this.schedule = r.schedule;
+    this.callbacks = r.callbacks;
+    this.onBatch = r.onBatch;
+    this.onEpoch = r.onEpoch;
+    this.signal = r.signal;
+    this.explicitValidation = r.validation !== undefined && r.validationSplit === undefined;
+    this.validationSplit = r.validationSplit;
+    this.x = r.x;
+    this.y = r.y;
+    this.batchSize = r.batchSize;
+    this.epochs = r.epochs;
+    this.shuffle = r.shuffle;
+    this.seed = r.seed;
+    const N = r.x.rows;
+    this.batches = Math.ceil(N / r.batchSize);
+    this.totalBatches = this.batches * r.epochs;
+    this.random = new Random(r.seed);
+    this.order = new Uint32Array(N);
+    for (let i = 0; i < N; i++) this.order[i] = i;
+    this.full = createWorkspace(net.input, net.layers, r.batchSize);
+    this.tail = N % r.batchSize > 0 ? createWorkspace(net.input, net.layers, N % r.batchSize) : undefined;
+    this.grads = gradientViews(net.layers, net.params);
+    this.backup = new Float64Array(r.optimizer.undo === undefined ? net.params.length : 0);
+    this.validation = r.validation === undefined ? undefined : { ...r.validation, ws: createWorkspace(net.input, net.layers, r.validation.x.rows, false) };
+    for (const c of r.callbacks) c.init(net.params.length);
+    r.optimizer.init(net.params);
+  }
+
+  /** @internal Validates everything, then makes a Trainer that holds `net` until it finishes. */
+  static create(net: TrainingModel, x: MatrixLike, y: MatrixLike, options: FitOptions | undefined, where: string): Trainer {
+    const o = toOptions(where, 'options', options);
+    checkOptionNames(where, 'options', o, where === 'Network.fitAsync' ? FIT_ASYNC_KEYS : TRAINER_KEYS);
+    checkFree(where, net);
+    const loss = o['loss'] === undefined ? defaultLoss(net) : resolveLoss(where, 'options.loss', o['loss']);
+    const optimizer = resolveOptimizer(where, o);
+    const schedule = o['schedule'] === undefined ? undefined : resolveSchedule(where, 'options.schedule', o['schedule']);
+    const batchSize = o['batchSize'] === undefined ? 32 : positiveInteger(where, 'options.batchSize', o['batchSize']);
+    const epochs = o['epochs'] === undefined ? 10 : positiveInteger(where, 'options.epochs', o['epochs']);
+    const shuffle = o['shuffle'] === undefined ? true : booleanOption(where, 'options.shuffle', o['shuffle']);
+    const explicitSeed = o['seed'] === undefined ? undefined : integerSeed(where, 'options.seed', o['seed']);
+    const callbacks = resolveCallbacks(where, o['callbacks']);
+    const onBatch = functionOption<TrainerOptions['onBatch']>(where, 'options.onBatch', o['onBatch']);
+    const onEpoch = functionOption<TrainerOptions['onEpoch']>(where, 'options.onEpoch', o['onEpoch']);
+    const signal = signalOption(where, o['signal']);
+    let validationSplit: number | undefined;
+    if (o['validationSplit'] !== undefined) {
+      const f = o['validationSplit'];
+      if (typeof f !== 'number' || !(f > 0 && f < 1)) fail(where, 'options.validationSplit', 'a number in (0, 1)', f);
+      if (o['validation'] !== undefined) throw new DeltapropError(`${where}: argument "options" must give either "validation" or "validationSplit", not both`);
+      validationSplit = f;
+    }
+    let X = ownMatrix(where, 'x', x, net.input);
+    let Y = ownMatrix(where, 'y', y, net.output);
+    if (Y.rows !== X.rows) throw new DeltapropError(`${where}: argument "y" must have ${X.rows} rows (one per sample of x), got ${Y.rows}`);
+    checkTargets(where, 'y', loss, Y);
+    let validation = o['validation'] === undefined ? undefined : resolveValidation(where, 'options.validation', net, loss, o['validation']);
+    const seed = explicitSeed ?? net.state.unseededFits;
+    if (validationSplit !== undefined) {
+      const out = net.layers[net.layers.length - 1]!;
+      const split = splitValidation(where, X, Y, validationSplit, seed, scorerFor(out.activation, out.units) !== undefined);
+      [X, Y] = split.train;
+      validation = { x: split.validation[0], y: split.validation[1] };
+    }
+    checkMonitors(where, schedule?.monitor, callbacks, validation !== undefined, scorerFor(net.layers[net.layers.length - 1]!.activation, net.output) !== undefined);
+    const trainer = new Trainer(net, { loss, optimizer, schedule, batchSize: Math.min(batchSize, X.rows), epochs, shuffle, seed, x: X, y: Y, validation, validationSplit, callbacks, onBatch, onEpoch, signal }, where);
+    if (explicitSeed === undefined) net.state.unseededFits++;
+    schedule?.reset?.();
+    net.state.trainer = trainer;
+    return trainer;
+  }
+
+  /** True once training is over: all epochs done, stopped, aborted or failed. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Completed epochs so far. */
+  get epoch(): number {
+    return this.epochsDone;
+  }
+
+  /** Batches completed in the current epoch. */
+  get batch(): number {
+    return this.batchIndex;
+  }
+
+  /** The history so far (a copy). */
+  get result(): History {
+    return {
+      epochs: this.history.slice(),
+      stoppedEarly: this.stoppedEarly,
+      aborted: this.aborted,
+      ...(this.restoredEpoch !== undefined ? { restoredEpoch: this.restoredEpoch } : {}),
+    };
+  }
+
+  /** Runs one batch (and, after an epoch's last batch, the end of that epoch). Returns whether training goes on. */
+  step(): boolean {
+    this.enter('Trainer.step');
+    try {
+      this.runBatch();
+    } finally {
+      this.running = false;
+    }
+    return !this.finished;
+  }
+
+  /** Runs to the end and returns the history. */
+  run(): History {
+    if (this.finished) return this.result;
+    this.enter('Trainer.run');
+    try {
+      while (!this.finished) this.runBatch();
+    } finally {
+      this.running = false;
+    }
+    return this.result;
+  }
+
+  /** Runs whole batches until `ms` milliseconds have passed (at least one batch). Returns whether training goes on. */
+  runFor(ms: number): boolean {
+    if (typeof ms !== 'number' || !(ms >= 0) || ms === Infinity) fail('Trainer.runFor', 'ms', 'a non-negative finite number of milliseconds', ms);
+    this.enter('Trainer.runFor');
+    try {
+      const start = Date.now();
+      do this.runBatch();
+      while (!this.finished && Date.now() - start < ms);
+    } finally {
+      this.running = false;
+    }
+    return !this.finished;
+  }
+
+  /** Ends training now (between batches); earlyStopping's restoreBest still applies. */
+  stop(): History {
+    if (this.running) throw new DeltapropError('Trainer.stop: cannot stop from inside one of its own callbacks; return false from onBatch or onEpoch instead');
+    if (!this.finished) {
+      this.stoppedEarly = this.epochsDone < this.epochs;
+      this.finish();
+    }
+    return this.result;
+  }
+
+  private enter(where: string): void {
+    if (this.running) throw new DeltapropError(`${where}: the trainer is already running (called from one of its own callbacks)`);
+    if (this.finished) throw new DeltapropError(`${where}: training is over (${this.epochsDone} of ${this.epochs} epochs${this.aborted ? ', aborted' : this.stoppedEarly ? ', stopped early' : ''}); make a new Trainer to train more`);
+    this.running = true;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    if (this.network.state.trainer === this) this.network.state.trainer = undefined;
+    for (const c of this.callbacks) {
+      if (c.finish(this.epochsDone, this.network.params.values)) this.restoredEpoch = c.bestEpochSoFar;
+    }
+  }
+
+  private fail(error: unknown): never {
+    this.finished = true;
+    if (this.network.state.trainer === this) this.network.state.trainer = undefined;
+    throw error;
+  }
+
+  /** Restores θ (and the optimizer's state) to before the last step. */
+  private rollback(): void {
+    if (this.optimizer.undo !== undefined) this.optimizer.undo();
+    else this.network.params.values.set(this.backup);
+  }
+
+  private diverged(what: string, batch: number, lastLoss: number, lr: number): TrainingError {
+    return new TrainingError(
+      `${this.where}: training diverged at epoch ${this.epochsDone + 1}, batch ${batch}: ${what} (last finite batch loss ${describe(lastLoss)}). ` +
+        `The weights were restored to their values before that batch. Try a smaller learningRate (it is ${lr}).`,
+      this.epochsDone + 1,
       batch,
       lastLoss,
-      error,
     );
   }
-  return { epochs: history, stoppedEarly: false };
+
+  private runBatch(): void {
+    if (this.signal !== undefined && this.signal.aborted === true) {
+      this.aborted = true;
+      this.finish();
+      return;
+    }
+    const net = this.network, params = net.params, layers = net.layers, last = layers.length;
+    const N = this.x.rows, b = this.batchIndex;
+    const epoch = this.epochsDone + 1;
+    let lr = this.optimizer.learningRate;
+    try {
+      if (b === 0 && this.shuffle) this.random.shuffle(this.order);
+      const start = b * this.batchSize;
+      const ws = start + this.batchSize <= N ? this.full : this.tail!;
+      gatherRows(ws.activations[0]!, this.x, this.order, start);
+      gatherRows(ws.targets, this.y, this.order, start);
+      forward(layers, ws);
+      const z = ws.activations[last]!;
+      const batchLoss = this.loss.value(z, ws.targets);
+      if (typeof batchLoss !== 'number') {
+        throw new TrainingError(`${this.where}: the loss '${this.loss.name}' returned ${describe(batchLoss)} at epoch ${epoch}, batch ${b + 1}, not a number. Training stopped; the weights are those before that batch.`, epoch, b + 1, this.lastLoss);
+      }
+      if (!Number.isFinite(batchLoss)) throw this.diverged(`the loss became ${describe(batchLoss)}`, b + 1, this.lastLoss, lr);
+      this.lossSum += batchLoss * (ws.rows / N); // weighted by the batch's share, so the sum cannot overflow
+      if (this.score !== undefined) this.hits += this.score(z, ws.targets);
+      backward(layers, ws, this.loss, this.fused, this.grads);
+      let m = 1;
+      if (this.schedule !== undefined) {
+        m = this.schedule.factor(this.t, this.epochsDone, this.totalBatches);
+        if (typeof m !== 'number' || !Number.isFinite(m) || m < 0) {
+          throw new TrainingError(
+            `${this.where}: the schedule '${this.schedule.name}' returned ${describe(m)} for batch ${this.t} (epoch ${epoch}, batch ${b + 1}); a multiplier must be a finite number ≥ 0. Training stopped; the weights are those before that batch.`,
+            epoch,
+            b + 1,
+            this.lastLoss,
+          );
+        }
+      }
+      lr = m === 1 ? this.optimizer.learningRate : this.optimizer.learningRate * m;
+      const wd = m === 1 ? this.optimizer.weightDecay : this.optimizer.weightDecay * m;
+      if (this.optimizer.undo === undefined) this.backup.set(params.values);
+      const ok = this.optimizer.step(params, lr, wd);
+      if (ok !== true) {
+        if (this.optimizer.undo === undefined) params.values.set(this.backup);
+        throw this.diverged('a weight became non-finite', b + 1, batchLoss, lr);
+      }
+      this.lastLoss = batchLoss;
+      this.t++;
+      this.batchIndex++;
+      if (this.onBatch !== undefined) {
+        const answer = this.callUser('onBatch', () => this.onBatch!({ epoch, batch: b + 1, loss: batchLoss }), epoch, b + 1, `before batch ${b + 2}`);
+        if (answer === false && this.batchIndex < this.batches) {
+          this.stoppedEarly = true;
+          this.finish();
+          return;
+        }
+      }
+      if (this.batchIndex === this.batches) this.endEpoch(epoch, lr);
+    } catch (error) {
+      if (this.finished && !(error instanceof TrainingError)) throw error;
+      if (error instanceof TrainingError) this.fail(error);
+      // Thrown by a user's loss or activation, before this batch's step (or in the validation pass).
+      const inValidation = this.batchIndex === this.batches;
+      const at = inValidation ? `the validation pass after epoch ${epoch}` : `epoch ${epoch}, batch ${b + 1}`;
+      this.fail(
+        new TrainingError(
+          `${this.where}: the loss or an activation threw at ${at}: ${errorMessage(error)}. ` +
+            `Training stopped; the weights are those ${inValidation ? `after epoch ${epoch}` : 'before that batch'}.`,
+          epoch,
+          inValidation ? 0 : b + 1,
+          this.lastLoss,
+          error,
+        ),
+      );
+    }
+  }
+
+  /** Calls a user callback; whatever it throws becomes a TrainingError. */
+  private callUser<T>(name: string, call: () => T, epoch: number, batch: number, weights: string): T {
+    try {
+      return call();
+    } catch (error) {
+      this.fail(
+        new TrainingError(
+          `${this.where}: the ${name} callback threw after epoch ${epoch}${name === 'onBatch' ? `, batch ${batch}` : ''}: ${errorMessage(error)}. Training stopped; the weights are those ${weights}.`,
+          epoch,
+          name === 'onBatch' ? batch : 0,
+          this.lastLoss,
+          error,
+        ),
+      );
+    }
+  }
+
+  private endEpoch(epoch: number, lr: number): void {
+    const net = this.network, last = net.layers.length, N = this.x.rows;
+    const stats: { -readonly [K in keyof EpochStats]: EpochStats[K] } = { epoch, loss: this.lossSum };
+    if (this.score !== undefined) stats.accuracy = this.hits / N;
+    const v = this.validation;
+    if (v !== undefined) {
+      v.ws.activations[0]!.data.set(v.x.data);
+      forward(net.layers, v.ws);
+      const z = v.ws.activations[last]!;
+      stats.validationLoss = this.loss.value(z, v.y);
+      if (!Number.isFinite(stats.validationLoss)) {
+        // The last step made the validation loss non-finite: undo it, as for a training loss.
+        this.rollback();
+        this.fail(this.diverged(`the validation loss after it became ${describe(stats.validationLoss)}`, this.batches, this.lastLoss, lr));
+      }
+      if (this.score !== undefined) stats.validationAccuracy = this.score(z, v.y) / v.y.rows;
+    }
+    this.history.push(stats);
+    this.epochsDone = epoch;
+    this.batchIndex = 0;
+    this.lossSum = 0;
+    this.hits = 0;
+    let stop = false;
+    if (this.schedule?.epochEnd !== undefined) this.schedule.epochEnd(stats[this.schedule.monitor!]!);
+    for (const c of this.callbacks) {
+      if (c.epochEnd(epoch, stats[c.monitor]!, net.params.values)) stop = true;
+    }
+    if (this.onEpoch !== undefined) {
+      const answer = this.callUser('onEpoch', () => this.onEpoch!(stats), epoch, 0, `after epoch ${epoch}`);
+      if (answer === false) stop = true;
+    }
+    if (epoch === this.epochs) {
+      this.finish();
+    } else if (stop) {
+      this.stoppedEarly = true;
+      this.finish();
+    }
+  }
+
+  /** The whole state as plain JSON values; `Trainer.resume(JSON.parse(JSON.stringify(c)), x, y)` continues with the same bits. */
+  checkpoint(): Checkpoint {
+    if (this.running) throw new DeltapropError('Trainer.checkpoint: cannot be called from inside one of the trainer\'s own callbacks; call it between steps');
+    const opt = this.optimizer as Optimizer & { options?: unknown };
+    const builtinLoss = Object.values<Loss>(losses).includes(this.loss);
+    return {
+      format: 'deltaprop-checkpoint',
+      version: 1,
+      network: this.network.toJSON(),
+      parameters: encodeFloat64(this.network.params.values),
+      options: {
+        loss: builtinLoss ? this.loss.name : { custom: this.loss.name },
+        batchSize: this.batchSize,
+        epochs: this.epochs,
+        shuffle: this.shuffle,
+        seed: this.seed,
+        validation: this.explicitValidation,
+        validationSplit: this.validationSplit ?? null,
+        samples: this.x.rows + (this.validationSplit !== undefined ? this.validation!.x.rows : 0),
+      },
+      optimizer: { name: opt.name, options: opt.options ?? null, state: this.optimizer.state() },
+      schedule: this.schedule === undefined ? null : this.schedule.toJSON(),
+      callbacks: this.callbacks.map((c) => c.toJSON()),
+      random: this.random.state(),
+      order: encodeUint32(this.order),
+      position: { epoch: this.epochsDone, batch: this.batchIndex, t: this.t },
+      partial: { lossSum: this.lossSum, hits: this.hits, lastLoss: Number.isFinite(this.lastLoss) ? this.lastLoss : null },
+      history: this.history.map((s) => ({ ...s })),
+      finished: this.finished,
+      stoppedEarly: this.stoppedEarly,
+    };
+  }
+
+  /** A Trainer that continues a checkpoint exactly; the data must be the same (x, y) it was trained on. */
+  static resume(checkpoint: Checkpoint | string, x: MatrixLike, y: MatrixLike, options?: ResumeOptions): Trainer {
+    return resumeTrainer(checkpoint, x, y, options);
+  }
 }
 
-/** What a thrown value says, without running any of its code (a thrown value may be anything). */
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? String(error.message) : typeof error === 'string' ? error : describe(error);
+function checkFree(where: string, net: TrainingModel): void {
+  const busy = net.state.trainer;
+  if (busy !== undefined) {
+    const t = busy as Trainer;
+    throw new DeltapropError(
+      `${where}: this network is being trained by another Trainer (epoch ${t.epoch + 1} of ${t.epochs}); one network trains in one loop at a time — ` +
+        'wait for it to finish, or call its stop() (to train a copy in parallel, use network.clone())',
+    );
+  }
 }
 
-function diverged(epoch: number, batch: number, what: string, lastLoss: number, learningRate: number): TrainingError {
-  return new TrainingError(
-    `Network.fit: training diverged at epoch ${epoch}, batch ${batch}: ${what} (last finite batch loss ${describe(lastLoss)}). ` +
-      `The weights were restored to their values before that batch. Try a smaller learningRate (it is ${learningRate}).`,
-    epoch,
-    batch,
-    lastLoss,
-  );
+function checkMonitors(where: string, scheduleMonitor: Monitor | undefined, callbacks: readonly EarlyStopping[], hasValidation: boolean, isClassifier: boolean): void {
+  const watched: Array<[string, Monitor]> = callbacks.map((c, i) => [`options.callbacks[${i}].monitor`, c.monitor]);
+  if (scheduleMonitor !== undefined) watched.push(['options.schedule.monitor', scheduleMonitor]);
+  for (const [arg, m] of watched) {
+    if ((m === 'validationLoss' || m === 'validationAccuracy') && !hasValidation) {
+      throw new DeltapropError(`${where}: argument "${arg}" watches '${m}', but there is no validation data; give options.validation or options.validationSplit, or watch 'loss'`);
+    }
+    if ((m === 'accuracy' || m === 'validationAccuracy') && !isClassifier) {
+      throw new DeltapropError(`${where}: argument "${arg}" watches '${m}', but the network is not a classifier (softmax output, or one sigmoid unit); watch a loss`);
+    }
+  }
+}
+
+function resumeTrainer(checkpoint: unknown, x: MatrixLike, y: MatrixLike, options: ResumeOptions | undefined): Trainer {
+  const where = 'Trainer.resume';
+  const o = toOptions(where, 'options', options);
+  checkOptionNames(where, 'options', o, RESUME_KEYS);
+  let doc: unknown = checkpoint;
+  if (typeof checkpoint === 'string') {
+    try {
+      doc = JSON.parse(checkpoint);
+    } catch {
+      fail(where, 'checkpoint', 'a checkpoint object or its JSON text', 'a string that does not parse as JSON');
+    }
+  }
+  const c = toOptions(where, 'checkpoint', doc);
+  const own = (obj: Record<string, unknown>, k: string): unknown => (Object.prototype.hasOwnProperty.call(obj, k) ? obj[k] : undefined);
+  if (own(c, 'format') !== 'deltaprop-checkpoint') fail(where, 'checkpoint.format', "'deltaprop-checkpoint'", own(c, 'format'));
+  if (own(c, 'version') !== 1) fail(where, 'checkpoint.version', '1', own(c, 'version'));
+  if (readNetwork === undefined) throw new DeltapropError(`${where}: import Network from 'deltaprop' before resuming`);
+  const activations = o['activations'] as FromJSONOptions['activations'];
+  const net = readNetwork(own(c, 'network'), activations !== undefined ? { activations } : undefined);
+  net.params.values.set(decodeFloat64(where, 'checkpoint.parameters', own(c, 'parameters'), net.params.length));
+  const opts = toOptions(where, 'checkpoint.options', own(c, 'options'));
+  const lossSpec = opts['loss'];
+  let loss: Loss;
+  if (typeof lossSpec === 'string') loss = resolveLoss(where, 'checkpoint.options.loss', lossSpec);
+  else {
+    if (o['loss'] === undefined) throw new DeltapropError(`${where}: the checkpoint was trained with your own loss ${describe((lossSpec as { custom?: unknown } | null)?.custom)}; pass it again as options.loss`);
+    loss = resolveLoss(where, 'options.loss', o['loss']);
+  }
+  const optJSON = toOptions(where, 'checkpoint.optimizer', own(c, 'optimizer'));
+  let optimizer: Optimizer;
+  if (o['optimizer'] !== undefined) optimizer = checkOptimizer(where, 'options.optimizer', o['optimizer']);
+  else {
+    const name = optJSON['name'];
+    const settings = optJSON['options'];
+    if (settings === null || settings === undefined) throw new DeltapropError(`${where}: the checkpoint was trained with your own optimizer ${describe(name)}; pass it again as options.optimizer`);
+    switch (name) {
+      case 'sgd':
+        optimizer = sgd(settings);
+        break;
+      case 'adam': {
+        const { weightDecay: _ignored, ...rest } = settings as Record<string, unknown>;
+        void _ignored;
+        optimizer = adam(rest);
+        break;
+      }
+      case 'adamw':
+        optimizer = adamw(settings);
+        break;
+      case 'rmsprop':
+        optimizer = rmsprop(settings);
+        break;
+      default:
+        return fail(where, 'checkpoint.optimizer.name', "'sgd', 'adam', 'adamw' or 'rmsprop'", name);
+    }
+  }
+  const scheduleJSON = own(c, 'schedule');
+  let schedule: Schedule | undefined;
+  if (o['schedule'] !== undefined) {
+    schedule = resolveSchedule(where, 'options.schedule', o['schedule']);
+  } else if (scheduleJSON !== null && scheduleJSON !== undefined) {
+    schedule = scheduleFromJSON(where, 'checkpoint.schedule', scheduleJSON);
+  }
+  const callbacksJSON = own(c, 'callbacks');
+  if (!Array.isArray(callbacksJSON)) fail(where, 'checkpoint.callbacks', 'an array', callbacksJSON);
+  const callbacks = callbacksJSON.map((j: unknown, i) => {
+    const cj = toOptions(where, `checkpoint.callbacks[${i}]`, j);
+    if (cj['name'] !== 'earlyStopping') fail(where, `checkpoint.callbacks[${i}].name`, "'earlyStopping'", cj['name']);
+    return earlyStopping(cj['options'] as never);
+  });
+  const fitOptions: Record<string, unknown> = {
+    loss,
+    optimizer,
+    batchSize: opts['batchSize'],
+    epochs: opts['epochs'],
+    shuffle: opts['shuffle'],
+    seed: opts['seed'],
+    callbacks,
+  };
+  if (schedule !== undefined) fitOptions['schedule'] = schedule;
+  if (opts['validationSplit'] !== null && opts['validationSplit'] !== undefined) fitOptions['validationSplit'] = opts['validationSplit'];
+  if (opts['validation'] === true) {
+    if (o['validation'] === undefined) throw new DeltapropError(`${where}: the checkpoint was trained with validation data; pass it again as options.validation`);
+    fitOptions['validation'] = o['validation'];
+  }
+  for (const k of ['onBatch', 'onEpoch', 'signal'] as const) if (o[k] !== undefined) fitOptions[k] = o[k];
+  const samples = opts['samples'];
+  const X = toMatrix(where, 'x', x, net.input);
+  if (X.rows !== samples) throw new DeltapropError(`${where}: argument "x" must be the ${describe(samples)} samples the checkpoint was trained on, got ${X.rows}`);
+  const trainer = Trainer.create(net, X, y, fitOptions, where);
+  const scheduleState = (scheduleJSON as { state?: unknown } | null | undefined)?.state;
+  if (schedule?.load !== undefined && scheduleState !== undefined) schedule.load(scheduleState);
+  // The state of the run, exactly as the checkpoint left it.
+  const t = trainer as unknown as {
+    random: Random; order: Uint32Array; epochsDone: number; batchIndex: number; t: number;
+    lossSum: number; hits: number; lastLoss: number; history: EpochStats[]; stoppedEarly: boolean; batches: number; epochs: number;
+  };
+  t.random = Random.fromState(own(c, 'random') as number[]);
+  t.order.set(decodeUint32(where, 'checkpoint.order', own(c, 'order'), t.order.length));
+  const pos = toOptions(where, 'checkpoint.position', own(c, 'position'));
+  const partial = toOptions(where, 'checkpoint.partial', own(c, 'partial'));
+  const epoch = pos['epoch'], batch = pos['batch'], step = pos['t'];
+  if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0 || epoch >= t.epochs) fail(where, 'checkpoint.position.epoch', `an integer in [0, ${t.epochs - 1}] (a finished run cannot be resumed)`, epoch);
+  if (typeof batch !== 'number' || !Number.isInteger(batch) || batch < 0 || batch >= t.batches) fail(where, 'checkpoint.position.batch', `an integer in [0, ${t.batches - 1}]`, batch);
+  if (step !== epoch * t.batches + batch) fail(where, 'checkpoint.position.t', `${epoch * t.batches + batch}`, step);
+  const lossSum = partial['lossSum'], hits = partial['hits'], lastLoss = partial['lastLoss'];
+  if (typeof lossSum !== 'number' || !Number.isFinite(lossSum)) fail(where, 'checkpoint.partial.lossSum', 'a finite number', lossSum);
+  if (typeof hits !== 'number' || !Number.isInteger(hits) || hits < 0) fail(where, 'checkpoint.partial.hits', 'a non-negative integer', hits);
+  if (lastLoss !== null && (typeof lastLoss !== 'number' || !Number.isFinite(lastLoss))) fail(where, 'checkpoint.partial.lastLoss', 'a finite number or null', lastLoss);
+  const history = own(c, 'history');
+  if (!Array.isArray(history) || history.length !== epoch) fail(where, 'checkpoint.history', `an array of ${epoch} epoch entries`, history);
+  t.epochsDone = epoch;
+  t.batchIndex = batch;
+  t.t = step;
+  t.lossSum = lossSum;
+  t.hits = hits;
+  t.lastLoss = lastLoss === null ? NaN : lastLoss;
+  t.history.push(...(history as EpochStats[]).map((s) => ({ ...s })));
+  t.stoppedEarly = false;
+  optimizer.load(toOptions(where, 'checkpoint.optimizer.state', optJSON['state']) as OptimizerState);
+  callbacks.forEach((cb, i) => cb.load(where, `checkpoint.callbacks[${i}].state`, (callbacksJSON[i] as Record<string, unknown>)['state']));
+  return trainer;
+}
+
+/** `Network.fitAsync`: the Trainer in slices of `yieldEveryMs`, yielding to the event loop between them. */
+export async function fitAsync(net: TrainingModel, x: MatrixLike, y: MatrixLike, options?: FitOptions): Promise<History> {
+  const where = 'Network.fitAsync';
+  const o = toOptions(where, 'options', options);
+  const every = o['yieldEveryMs'] === undefined ? 16 : o['yieldEveryMs'];
+  if (typeof every !== 'number' || !(every >= 0) || every === Infinity) fail(where, 'options.yieldEveryMs', 'a non-negative finite number of milliseconds', every);
+  const { yieldEveryMs: _skip, ...rest } = o;
+  void _skip;
+  const trainer = Trainer.create(net, x, y, rest, where);
+  while (trainer.runFor(every)) await nextTask();
+  return trainer.result;
+}
+
+declare function setTimeout(callback: () => void, ms: number): unknown;
+
+/** Resolves in a later task of the event loop (a page renders between tasks). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => void setTimeout(resolve, 0));
 }

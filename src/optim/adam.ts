@@ -1,0 +1,186 @@
+/**
+ * Adam (Kingma & Ba, with bias correction, as PyTorch's `Adam` computes it) and AdamW (the same
+ * with the seed's decoupled weight decay). At step t = 1, 2, …, for every parameter θ with gradient g:
+ *
+ *   m ← β₁·m + (1 − β₁)·g              v ← β₂·v + (1 − β₂)·g²
+ *   m̂ = m / (1 − β₁ᵗ)                  v̂ = v / (1 − β₂ᵗ)
+ *   θ ← θ − α · m̂ / (√v̂ + ε) − λ·θ      (λ on weights only; λ = 0 for adam)
+ *
+ * computed as θ − (α / (1 − β₁ᵗ)) · (m / (√v / √(1 − β₂ᵗ) + ε)) − λ·θ, PyTorch's order. β₁ᵗ and β₂ᵗ
+ * are running products (no Math.pow), so every engine gives the same bits.
+ * PyTorch's `AdamW(lr, weight_decay = wd)` is `adamw({ learningRate: lr, weightDecay: lr · wd })`.
+ */
+import { fail } from '../core/errors.js';
+import { encodeFloat64 } from '../core/codec.js';
+import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
+import type { Params } from '../model/params.js';
+import {
+  checkStepArguments,
+  type Optimizer,
+  type OptimizerState,
+  readBuffer,
+  readState,
+  readStepCount,
+  unitInterval,
+  weightDecayOption,
+} from './optimizer.js';
+
+export interface AdamOptions {
+  /** α. @default 0.001 */
+  readonly learningRate?: number;
+  /** β₁ ∈ [0, 1), the decay of the first moment. @default 0.9 */
+  readonly beta1?: number;
+  /** β₂ ∈ [0, 1), the decay of the second moment. @default 0.999 */
+  readonly beta2?: number;
+  /** ε > 0, added to √v̂. @default 1e-8 */
+  readonly epsilon?: number;
+}
+
+export interface AdamWOptions extends AdamOptions {
+  /** λ ∈ [0, 1), the fraction of each weight removed per step (PyTorch's lr · weight_decay). @default 1e-5 */
+  readonly weightDecay?: number;
+}
+
+export class Adam implements Optimizer {
+  readonly name: 'adam' | 'adamw';
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  private params: Params | undefined;
+  private before = new Float64Array(0);
+  private m = new Float64Array(0);
+  private v = new Float64Array(0);
+  private mBefore = new Float64Array(0);
+  private vBefore = new Float64Array(0);
+  /** t, and β₁ᵗ, β₂ᵗ as running products. */
+  private t = 0;
+  private beta1Power = 1;
+  private beta2Power = 1;
+  private saved = { t: 0, beta1Power: 1, beta2Power: 1 };
+
+  constructor(name: 'adam' | 'adamw', o: { learningRate: number; beta1: number; beta2: number; epsilon: number; weightDecay: number }) {
+    this.name = name;
+    this.learningRate = o.learningRate;
+    this.beta1 = o.beta1;
+    this.beta2 = o.beta2;
+    this.epsilon = o.epsilon;
+    this.weightDecay = o.weightDecay;
+  }
+
+  /** The options it was made with (written into checkpoints). */
+  get options(): Required<AdamWOptions> {
+    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, weightDecay: this.weightDecay };
+  }
+
+  init(params: Params): void {
+    checkStepArguments('Optimizer.init', params, params, 1, 0);
+    const n = params.length;
+    this.params = params;
+    this.before = new Float64Array(n);
+    this.m = new Float64Array(n);
+    this.v = new Float64Array(n);
+    this.mBefore = new Float64Array(n);
+    this.vBefore = new Float64Array(n);
+    this.t = 0;
+    this.beta1Power = 1;
+    this.beta2Power = 1;
+  }
+
+  step(params: Params, learningRate: number, weightDecay: number): boolean {
+    const p = checkStepArguments('Optimizer.step', this.params, params, learningRate, weightDecay);
+    this.saved.t = this.t;
+    this.saved.beta1Power = this.beta1Power;
+    this.saved.beta2Power = this.beta2Power;
+    const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
+    const b1Power = this.beta1Power * b1, b2Power = this.beta2Power * b2;
+    const stepSize = learningRate / (1 - b1Power);
+    const c2Root = Math.sqrt(1 - b2Power);
+    const oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2;
+    const W = p.values, G = p.grads, M = this.m, V = this.v, oldW = this.before, oldM = this.mBefore, oldV = this.vBefore;
+    let s = 0;
+    for (const seg of p.segments) {
+      const end = seg.offset + seg.length;
+      const decay = seg.decay ? weightDecay : 0;
+      for (let i = seg.offset; i < end; i++) {
+        const w = W[i]!, g = G[i]!;
+        oldW[i] = w;
+        oldM[i] = M[i]!;
+        oldV[i] = V[i]!;
+        const m = M[i]! * b1 + oneMinusB1 * g;
+        const v = V[i]! * b2 + oneMinusB2 * (g * g);
+        M[i] = m;
+        V[i] = v;
+        const update = stepSize * (m / (Math.sqrt(v) / c2Root + eps));
+        const next = decay === 0 ? w - update : w - update - decay * w;
+        W[i] = next;
+        s += next * 0 + v * 0;
+      }
+    }
+    this.t++;
+    this.beta1Power = b1Power;
+    this.beta2Power = b2Power;
+    if (s !== 0) {
+      this.undo();
+      return false;
+    }
+    return true;
+  }
+
+  undo(): void {
+    if (this.params === undefined) return;
+    this.params.values.set(this.before);
+    this.m.set(this.mBefore);
+    this.v.set(this.vBefore);
+    this.t = this.saved.t;
+    this.beta1Power = this.saved.beta1Power;
+    this.beta2Power = this.saved.beta2Power;
+  }
+
+  state(): OptimizerState {
+    return { name: this.name, t: this.t, beta1Power: this.beta1Power, beta2Power: this.beta2Power, m: encodeFloat64(this.m), v: encodeFloat64(this.v) };
+  }
+
+  load(state: OptimizerState): void {
+    const where = 'Optimizer.load';
+    if (this.params === undefined) fail(where, 'this', 'an optimizer after init(params)', 'one before init');
+    const s = readState(where, this.name, state, ['t', 'beta1Power', 'beta2Power', 'm', 'v']);
+    const t = readStepCount(where, 'state.t', s['t']);
+    const p1 = s['beta1Power'], p2 = s['beta2Power'];
+    if (typeof p1 !== 'number' || !(p1 >= 0 && p1 <= 1)) fail(where, 'state.beta1Power', 'a number in [0, 1]', p1);
+    if (typeof p2 !== 'number' || !(p2 >= 0 && p2 <= 1)) fail(where, 'state.beta2Power', 'a number in [0, 1]', p2);
+    const m = readBuffer(where, 'state.m', s['m'], this.m.length);
+    const v = readBuffer(where, 'state.v', s['v'], this.v.length);
+    for (let i = 0; i < v.length; i++) if (v[i]! < 0) fail(where, 'state.v', 'non-negative values', `${v[i]} at index ${i}`);
+    this.t = t;
+    this.beta1Power = p1;
+    this.beta2Power = p2;
+    this.m.set(m);
+    this.v.set(v);
+  }
+}
+
+const ADAM_KEYS = ['learningRate', 'beta1', 'beta2', 'epsilon'];
+
+function adamOptions(where: string, options: unknown, withDecay: boolean): { learningRate: number; beta1: number; beta2: number; epsilon: number; weightDecay: number } {
+  const o = toOptions(where, 'options', options);
+  checkOptionNames(where, 'options', o, withDecay ? [...ADAM_KEYS, 'weightDecay'] : ADAM_KEYS);
+  return {
+    learningRate: o['learningRate'] === undefined ? 0.001 : positiveFinite(where, 'options.learningRate', o['learningRate']),
+    beta1: o['beta1'] === undefined ? 0.9 : unitInterval(where, 'options.beta1', o['beta1']),
+    beta2: o['beta2'] === undefined ? 0.999 : unitInterval(where, 'options.beta2', o['beta2']),
+    epsilon: o['epsilon'] === undefined ? 1e-8 : positiveFinite(where, 'options.epsilon', o['epsilon']),
+    weightDecay: !withDecay ? 0 : o['weightDecay'] === undefined ? 1e-5 : weightDecayOption(where, 'options.weightDecay', o['weightDecay']),
+  };
+}
+
+/** Adam with bias correction: see `AdamOptions`. */
+export function adam(options?: AdamOptions): Adam {
+  return new Adam('adam', adamOptions('adam', options, false));
+}
+
+/** Adam with the seed's decoupled weight decay λ: see `AdamWOptions`. */
+export function adamw(options?: AdamWOptions): Adam {
+  return new Adam('adamw', adamOptions('adamw', options, true));
+}

@@ -1,0 +1,148 @@
+/**
+ * RMSprop, as PyTorch's `RMSprop(alpha = ρ, eps, momentum)` computes it (not centered), with the
+ * seed's decoupled weight decay. For every parameter θ with gradient g:
+ *
+ *   s ← ρ·s + (1 − ρ)·g²
+ *   μ = 0:   θ ← θ − α · g / (√s + ε) − λ·θ
+ *   μ > 0:   b ← μ·b + g / (√s + ε),   θ ← θ − α·b − λ·θ
+ *
+ * (λ on weights only.)
+ */
+import { fail } from '../core/errors.js';
+import { encodeFloat64 } from '../core/codec.js';
+import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
+import type { Params } from '../model/params.js';
+import {
+  checkStepArguments,
+  type Optimizer,
+  type OptimizerState,
+  readBuffer,
+  readState,
+  unitInterval,
+  weightDecayOption,
+} from './optimizer.js';
+
+export interface RmspropOptions {
+  /** α. @default 0.01 */
+  readonly learningRate?: number;
+  /** ρ ∈ [0, 1), the decay of the mean square (PyTorch's `alpha`). @default 0.99 */
+  readonly rho?: number;
+  /** ε > 0, added to √s. @default 1e-8 */
+  readonly epsilon?: number;
+  /** μ ∈ [0, 1). @default 0 */
+  readonly momentum?: number;
+  /** λ ∈ [0, 1), the fraction of each weight removed per step. @default 0 */
+  readonly weightDecay?: number;
+}
+
+export class Rmsprop implements Optimizer {
+  readonly name = 'rmsprop';
+  readonly learningRate: number;
+  readonly rho: number;
+  readonly epsilon: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  private params: Params | undefined;
+  private before = new Float64Array(0);
+  private square = new Float64Array(0);
+  private squareBefore = new Float64Array(0);
+  private buffer = new Float64Array(0);
+  private bufferBefore = new Float64Array(0);
+
+  constructor(o: Required<RmspropOptions>) {
+    this.learningRate = o.learningRate;
+    this.rho = o.rho;
+    this.epsilon = o.epsilon;
+    this.momentum = o.momentum;
+    this.weightDecay = o.weightDecay;
+  }
+
+  /** The options it was made with (written into checkpoints). */
+  get options(): Required<RmspropOptions> {
+    return { learningRate: this.learningRate, rho: this.rho, epsilon: this.epsilon, momentum: this.momentum, weightDecay: this.weightDecay };
+  }
+
+  init(params: Params): void {
+    checkStepArguments('Optimizer.init', params, params, 1, 0);
+    const n = params.length, nb = this.momentum > 0 ? n : 0;
+    this.params = params;
+    this.before = new Float64Array(n);
+    this.square = new Float64Array(n);
+    this.squareBefore = new Float64Array(n);
+    this.buffer = new Float64Array(nb);
+    this.bufferBefore = new Float64Array(nb);
+  }
+
+  step(params: Params, learningRate: number, weightDecay: number): boolean {
+    const p = checkStepArguments('Optimizer.step', this.params, params, learningRate, weightDecay);
+    const rho = this.rho, oneMinusRho = 1 - rho, eps = this.epsilon, mu = this.momentum;
+    const W = p.values, G = p.grads, S = this.square, B = this.buffer;
+    const oldW = this.before, oldS = this.squareBefore, oldB = this.bufferBefore;
+    let s = 0;
+    for (const seg of p.segments) {
+      const end = seg.offset + seg.length;
+      const decay = seg.decay ? weightDecay : 0;
+      for (let i = seg.offset; i < end; i++) {
+        const w = W[i]!, g = G[i]!;
+        oldW[i] = w;
+        oldS[i] = S[i]!;
+        const sq = S[i]! * rho + oneMinusRho * (g * g);
+        S[i] = sq;
+        const avg = Math.sqrt(sq) + eps;
+        let update: number;
+        if (mu > 0) {
+          oldB[i] = B[i]!;
+          const b = B[i]! * mu + g / avg;
+          B[i] = b;
+          update = learningRate * b;
+        } else {
+          update = learningRate * (g / avg);
+        }
+        const next = decay === 0 ? w - update : w - update - decay * w;
+        W[i] = next;
+        s += next * 0 + sq * 0;
+      }
+    }
+    if (s !== 0) {
+      this.undo();
+      return false;
+    }
+    return true;
+  }
+
+  undo(): void {
+    if (this.params === undefined) return;
+    this.params.values.set(this.before);
+    this.square.set(this.squareBefore);
+    this.buffer.set(this.bufferBefore);
+  }
+
+  state(): OptimizerState {
+    return { name: 'rmsprop', square: encodeFloat64(this.square), buffer: encodeFloat64(this.buffer) };
+  }
+
+  load(state: OptimizerState): void {
+    const where = 'Optimizer.load';
+    if (this.params === undefined) fail(where, 'this', 'an optimizer after init(params)', 'one before init');
+    const s = readState(where, 'rmsprop', state, ['square', 'buffer']);
+    const square = readBuffer(where, 'state.square', s['square'], this.square.length);
+    const buffer = readBuffer(where, 'state.buffer', s['buffer'], this.buffer.length);
+    for (let i = 0; i < square.length; i++) if (square[i]! < 0) fail(where, 'state.square', 'non-negative values', `${square[i]} at index ${i}`);
+    this.square.set(square);
+    this.buffer.set(buffer);
+  }
+}
+
+/** RMSprop: see `RmspropOptions`. */
+export function rmsprop(options?: RmspropOptions): Rmsprop {
+  const where = 'rmsprop';
+  const o = toOptions(where, 'options', options);
+  checkOptionNames(where, 'options', o, ['learningRate', 'rho', 'epsilon', 'momentum', 'weightDecay']);
+  return new Rmsprop({
+    learningRate: o['learningRate'] === undefined ? 0.01 : positiveFinite(where, 'options.learningRate', o['learningRate']),
+    rho: o['rho'] === undefined ? 0.99 : unitInterval(where, 'options.rho', o['rho']),
+    epsilon: o['epsilon'] === undefined ? 1e-8 : positiveFinite(where, 'options.epsilon', o['epsilon']),
+    momentum: o['momentum'] === undefined ? 0 : unitInterval(where, 'options.momentum', o['momentum']),
+    weightDecay: o['weightDecay'] === undefined ? 0 : weightDecayOption(where, 'options.weightDecay', o['weightDecay']),
+  });
+}
