@@ -17,6 +17,8 @@ export type { FromJSONOptions, LayerJSON, NetworkJSON } from './io/json.js';
 export { checkGradients } from './train/gradcheck.js';
 export type { GradientCheckOptions, GradientCheckResult } from './train/gradcheck.js';
 export { oneHot } from './data/encoding.js';
+export { applyScaling, fitScaling, invertScaling, scalingFromJSON, scalingToJSON } from './data/scaling.js';
+export type { Scaling, ScalingJSON, ScalingKind } from './data/scaling.js';
 export { Random } from './core/random.js';
 export { DeltapropError, TrainingError } from './core/errors.js';
 export type { MatrixLike } from './core/schema.js';

@@ -22,6 +22,9 @@ import type {
   NetworkSpec,
   Optimizer,
   ParameterGradients,
+  Scaling,
+  ScalingJSON,
+  ScalingKind,
   SgdOptions,
   Trace,
 } from '../src/index.js';
@@ -37,11 +40,16 @@ describe('exports', () => {
         'Random',
         'TrainingError',
         'activations',
+        'applyScaling',
         'checkGradients',
         'elementwiseActivation',
+        'fitScaling',
+        'invertScaling',
         'leakyRelu',
         'losses',
         'oneHot',
+        'scalingFromJSON',
+        'scalingToJSON',
         'sgd',
       ].sort(),
     );
@@ -70,11 +78,14 @@ describe('exports', () => {
       NetworkSpec,
       Optimizer,
       ParameterGradients,
+      Scaling,
+      ScalingJSON,
+      ScalingKind,
       SgdOptions,
       Trace,
     ];
-    const count: All['length'] = 22;
-    expect(count).toBe(22);
+    const count: All['length'] = 25;
+    expect(count).toBe(25);
   });
 
   it('has the error hierarchy the docs describe', () => {
