@@ -19,6 +19,8 @@ export type { GradientCheckOptions, GradientCheckResult } from './train/gradchec
 export { oneHot } from './data/encoding.js';
 export { applyScaling, fitScaling, invertScaling, scalingFromJSON, scalingToJSON } from './data/scaling.js';
 export type { Scaling, ScalingJSON, ScalingKind } from './data/scaling.js';
+export { decodeLabels, encodeLabels, labelTargets } from './data/labels.js';
+export type { ClassesSpec, Label } from './data/labels.js';
 export { Random } from './core/random.js';
 export { DeltapropError, TrainingError } from './core/errors.js';
 export type { MatrixLike } from './core/schema.js';

@@ -5,6 +5,7 @@ import type {
   Activation,
   ActivationJSON,
   ActivationName,
+  ClassesSpec,
   EpochStats,
   FitOptions,
   FromJSONOptions,
@@ -13,6 +14,7 @@ import type {
   Gradients,
   History,
   Init,
+  Label,
   LayerJSON,
   LayerSpec,
   Loss,
@@ -42,9 +44,12 @@ describe('exports', () => {
         'activations',
         'applyScaling',
         'checkGradients',
+        'decodeLabels',
         'elementwiseActivation',
+        'encodeLabels',
         'fitScaling',
         'invertScaling',
+        'labelTargets',
         'leakyRelu',
         'losses',
         'oneHot',
@@ -61,6 +66,7 @@ describe('exports', () => {
       Activation,
       ActivationJSON,
       ActivationName,
+      ClassesSpec,
       EpochStats,
       FitOptions,
       FromJSONOptions,
@@ -69,6 +75,7 @@ describe('exports', () => {
       Gradients,
       History,
       Init,
+      Label,
       LayerJSON,
       LayerSpec,
       Loss,
@@ -84,8 +91,8 @@ describe('exports', () => {
       SgdOptions,
       Trace,
     ];
-    const count: All['length'] = 25;
-    expect(count).toBe(25);
+    const count: All['length'] = 27;
+    expect(count).toBe(27);
   });
 
   it('has the error hierarchy the docs describe', () => {
