@@ -85,8 +85,8 @@ export function isLabelArray(y: unknown): y is ArrayLike<Label> {
 export function readLabels(where: string, arg: string, value: unknown, classes: ClassList, count?: number): Int32Array {
   if (!isLabelArray(value)) fail(where, arg, 'an array of labels (strings or integers)', value);
   const n = value.length;
-  if (count !== undefined && n !== count) fail(where, arg, `${count} labels (one per sample)`, `${n}`);
-  if (n > MAX_ELEMENTS) fail(where, arg, `at most ${MAX_ELEMENTS} labels`, `${n}`);
+  if (count !== undefined && n !== count) fail(where, arg, `${count} labels (one per sample)`, n);
+  if (n > MAX_ELEMENTS) fail(where, arg, `at most ${MAX_ELEMENTS} labels`, n);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const l: unknown = value[i];
@@ -119,7 +119,7 @@ export function indexTargets(where: string, indices: Int32Array, classCount: num
       `${where}: ${classCount} classes need ${classCount} outputs (one-hot, softmax)${classCount === 2 ? ' or 1 output (sigmoid)' : ''}, got ${width}`,
     );
   }
-  if (n * width > MAX_ELEMENTS) fail(where, 'y', `at most ${MAX_ELEMENTS} values once encoded`, `${n} × ${width}`);
+  if (n * width > MAX_ELEMENTS) throw new DeltapropError(`${where}: argument "y" must be at most ${MAX_ELEMENTS} values once encoded, got ${n} × ${width}`);
   const out = new Matrix(n, width);
   for (let i = 0; i < n; i++) out.data[i * width + indices[i]!] = 1;
   return out;
