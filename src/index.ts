@@ -21,6 +21,8 @@ export { applyScaling, fitScaling, invertScaling, scalingFromJSON, scalingToJSON
 export type { Scaling, ScalingJSON, ScalingKind } from './data/scaling.js';
 export { decodeLabels, encodeLabels, labelTargets } from './data/labels.js';
 export type { ClassesSpec, Label } from './data/labels.js';
+export { classificationReport, confusionMatrix, regressionReport } from './train/metrics.js';
+export type { ClassFigures, ClassificationReport, OutputFigures, RegressionReport } from './train/metrics.js';
 export { Random } from './core/random.js';
 export { DeltapropError, TrainingError } from './core/errors.js';
 export type { MatrixLike } from './core/schema.js';

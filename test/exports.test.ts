@@ -6,6 +6,8 @@ import type {
   ActivationJSON,
   ActivationName,
   ClassesSpec,
+  ClassFigures,
+  ClassificationReport,
   EpochStats,
   FitOptions,
   FromJSONOptions,
@@ -23,7 +25,9 @@ import type {
   NetworkJSON,
   NetworkSpec,
   Optimizer,
+  OutputFigures,
   ParameterGradients,
+  RegressionReport,
   Scaling,
   ScalingJSON,
   ScalingKind,
@@ -44,6 +48,8 @@ describe('exports', () => {
         'activations',
         'applyScaling',
         'checkGradients',
+        'classificationReport',
+        'confusionMatrix',
         'decodeLabels',
         'elementwiseActivation',
         'encodeLabels',
@@ -53,6 +59,7 @@ describe('exports', () => {
         'leakyRelu',
         'losses',
         'oneHot',
+        'regressionReport',
         'scalingFromJSON',
         'scalingToJSON',
         'sgd',
@@ -67,6 +74,8 @@ describe('exports', () => {
       ActivationJSON,
       ActivationName,
       ClassesSpec,
+      ClassFigures,
+      ClassificationReport,
       EpochStats,
       FitOptions,
       FromJSONOptions,
@@ -84,15 +93,17 @@ describe('exports', () => {
       NetworkJSON,
       NetworkSpec,
       Optimizer,
+      OutputFigures,
       ParameterGradients,
+      RegressionReport,
       Scaling,
       ScalingJSON,
       ScalingKind,
       SgdOptions,
       Trace,
     ];
-    const count: All['length'] = 27;
-    expect(count).toBe(27);
+    const count: All['length'] = 31;
+    expect(count).toBe(31);
   });
 
   it('has the error hierarchy the docs describe', () => {

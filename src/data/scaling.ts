@@ -115,10 +115,10 @@ function checkShapes(where: string, out: unknown, x: unknown, xName: string, s: 
   const sc = checkScaling(where, 's', s);
   const F = sc.shift.length;
   if (x.cols !== F || x.data.length !== x.rows * F) {
-    fail(where, xName, `a Matrix of ${F} column${F === 1 ? '' : 's'} (one per feature of the scaling)`, `${x.rows} × ${x.cols}`);
+    throw new DeltapropError(`${where}: argument "${xName}" must be a Matrix of ${F} column${F === 1 ? '' : 's'} (one per feature of the scaling), got ${x.rows} × ${x.cols}`);
   }
   if (out.rows !== x.rows || out.cols !== F || out.data.length !== x.rows * F) {
-    fail(where, 'out', `a Matrix of ${x.rows} × ${F} (the shape of ${xName})`, `${out.rows} × ${out.cols}`);
+    throw new DeltapropError(`${where}: argument "out" must be a Matrix of ${x.rows} × ${F} (the shape of ${xName}), got ${out.rows} × ${out.cols}`);
   }
   return [out, x, sc];
 }
