@@ -21,6 +21,8 @@ export { applyScaling, fitScaling, invertScaling, scalingFromJSON, scalingToJSON
 export type { Scaling, ScalingJSON, ScalingKind } from './data/scaling.js';
 export { decodeLabels, encodeLabels, labelTargets } from './data/labels.js';
 export type { ClassesSpec, Label } from './data/labels.js';
+export { trainTestSplit } from './data/split.js';
+export type { Split, SplitOptions } from './data/split.js';
 export { classificationReport, confusionMatrix, regressionReport } from './train/metrics.js';
 export type { ClassFigures, ClassificationReport, OutputFigures, RegressionReport } from './train/metrics.js';
 export { Random } from './core/random.js';

@@ -32,6 +32,8 @@ import type {
   ScalingJSON,
   ScalingKind,
   SgdOptions,
+  Split,
+  SplitOptions,
   Trace,
 } from '../src/index.js';
 
@@ -63,6 +65,7 @@ describe('exports', () => {
         'scalingFromJSON',
         'scalingToJSON',
         'sgd',
+        'trainTestSplit',
       ].sort(),
     );
   });
@@ -100,10 +103,12 @@ describe('exports', () => {
       ScalingJSON,
       ScalingKind,
       SgdOptions,
+      Split<number[][], string[]>,
+      SplitOptions,
       Trace,
     ];
-    const count: All['length'] = 31;
-    expect(count).toBe(31);
+    const count: All['length'] = 33;
+    expect(count).toBe(33);
   });
 
   it('has the error hierarchy the docs describe', () => {

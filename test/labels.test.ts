@@ -126,6 +126,6 @@ describe('telling labels from target rows', () => {
   });
 
   it('rejects labels that are not an array', () => {
-    expect(() => encodeLabels('setosa' as never, species)).toThrow(/^encodeLabels: argument "labels" must be an array of labels/);
+    expect(() => encodeLabels('setosa', species)).toThrow(/^encodeLabels: argument "labels" must be an array of labels/);
   });
 });
