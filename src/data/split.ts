@@ -5,9 +5,10 @@
  *   - in all, T = round(N · testFraction) (halves round up), which must leave both sides non-empty;
  *   - stratified, class c of n_c samples gets t_c test samples by largest remainder: first
  *     ⌊n_c·T / N⌋, then one more for the classes with the largest remainders (n_c·T mod N), ties
- *     to the earlier class, until the total is T; then each class of 2 or more samples is brought
- *     into [1, n_c − 1] (one sample at least on each side) and a class of one sample into training,
- *     moving the difference to the classes furthest from their share (ties to the earlier class).
+ *     to the earlier class (numbered by first appearance in y, or by column of one-hot rows), until
+ *     the total is T; then each class of 2 or more samples is brought into [1, n_c − 1] (one
+ *     sample at least on each side) and a class of one sample into training, moving the difference
+ *     to the classes furthest from their share (ties to the earlier class).
  *     When no such counts exist (T smaller than the number of classes with 2 or more samples, say)
  *     it is an error that suggests `stratify: false`.
  * Which samples: one seeded permutation of 0 … N − 1 (Random.shuffle) is walked in order; a sample
