@@ -191,6 +191,11 @@ describe('bad arguments', () => {
     expect(() => applyScaling(out, table as unknown as Matrix, s)).toThrow(/"x" must be a Matrix/);
     expect(() => invertScaling(out, Matrix.from(table), { kind: 'standard', shift: new Float64Array(3) } as never)).toThrow(/^invertScaling: argument "s.divisor"/);
     expect(() => invertScaling(out, new Matrix(4, 1), s)).toThrow(/^invertScaling: argument "z" must be a Matrix of 3 columns/);
+    const f = (shift: number[], divisor: number[]) => ({ kind: 'standard' as const, shift: Float64Array.from(shift), divisor: Float64Array.from(divisor) });
+    expect(() => applyScaling(out, Matrix.from(table), f([0, 0, 0], [1, 0, 1]))).toThrow(/^applyScaling: argument "s.divisor\[1\]" must be a positive finite number, got 0$/);
+    expect(() => applyScaling(out, Matrix.from(table), f([0, NaN, 0], [1, 1, 1]))).toThrow(/"s.shift\[1\]" must be a finite number, got NaN/);
+    expect(() => invertScaling(out, Matrix.from(table), f([0, 0, 0], [1, 1, -2]))).toThrow(/"s.divisor\[2\]" must be a positive finite number, got -2/);
+    expect(() => applyScaling(out, Matrix.from(table), { ...f([0, 0, 0], [1, 1, 1]), kind: 'none' } as never)).toThrow(/"s.kind" must be one of/);
     expect(Array.from(out.data).every((v) => v === 7)).toBe(true);
   });
 });

@@ -123,7 +123,7 @@ function checkShapes(where: string, out: unknown, x: unknown, xName: string, s: 
   return [out, x, sc];
 }
 
-/** A Scaling object made by this module (or of the same shape): checked, not copied. */
+/** A Scaling made by this module or by hand: shapes and values checked, not copied. */
 function checkScaling(where: string, arg: string, s: unknown): Scaling {
   if (s === null || typeof s !== 'object') fail(where, arg, 'a Scaling { kind, shift, divisor }', s);
   const { kind, shift, divisor } = s as Record<string, unknown>;
@@ -132,12 +132,17 @@ function checkScaling(where: string, arg: string, s: unknown): Scaling {
   if (!(divisor instanceof Float64Array) || divisor.length !== shift.length) {
     fail(where, `${arg}.divisor`, `a Float64Array of ${shift.length} values (like shift)`, divisor);
   }
+  // One pass over F values, so that a hand-made scaling cannot turn data into NaN silently.
+  for (let j = 0; j < shift.length; j++) {
+    if (!Number.isFinite(shift[j]!)) fail(where, `${arg}.shift[${j}]`, 'a finite number', shift[j]);
+    if (!(divisor[j]! > 0 && divisor[j]! < Infinity)) fail(where, `${arg}.divisor[${j}]`, 'a positive finite number', divisor[j]);
+  }
   return s as Scaling;
 }
 
 /**
  * out ← (x − shift) / divisor, row by row; returns `out`. `out` may be `x` (scaled in place).
- * Allocates nothing; checks only the shapes (the Scaling's values were checked when it was made).
+ * Allocates nothing; checks the shapes and the scaling's F values (finite shifts, positive finite divisors).
  */
 export function applyScaling(out: Matrix, x: Matrix, s: Scaling): Matrix {
   const [o, m, sc] = checkShapes('applyScaling', out, x, 'x', s);
