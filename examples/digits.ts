@@ -1,7 +1,8 @@
 /**
  * Handwritten digits: 8,000 MNIST digits of 28 × 28 grey levels to learn from, 2,000 others to test
  * on, and a 784-128-10 network: 784 pixels in, 128 relu units, 10 softmax outputs (one probability
- * per digit), trained on the categorical cross-entropy with mini-batch SGD, k = 32.
+ * per digit), trained on the categorical cross-entropy with mini-batch SGD, k = 32, by a Trainer
+ * whose schedule lowers α from 0.3 to 0.03.
  *
  * Then a few test digits drawn as text beside the network's answer, and the trained model saved as
  * JSON and read back, giving the same predictions to the last bit.
@@ -14,7 +15,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Matrix, Network, Random } from '../src/index.js';
+import { type Matrix, Network, sgd } from '../src/index.js';
 import { loadDigits, PIXELS, SIDE } from './mnist-data.js';
 import { bar, finish, printResult, quick, redraw, round, secondsSince } from './progress.js';
 
@@ -55,50 +56,47 @@ function argmax(values: Float64Array, offset: number): number {
   return best;
 }
 
-// 3. Training. `fit` reports once per epoch; to redraw the bar while an epoch runs we shuffle the
-// epoch's order ourselves and hand it to `fit` in slices of 25 batches with shuffle: false. The
-// SGD steps are exactly those of one pass over the shuffled set.
-const slice = 25 * batchSize;
-const sliceX = new Matrix(slice, PIXELS);
-const sliceY = new Matrix(slice, 10);
-const order = Array.from({ length: trainCount }, (_, i) => i);
-const shuffler = new Random(1);
+// 3. Training: one Trainer runs every epoch. The α of each epoch is a schedule (a multiplier of the
+// optimizer's α = 0.3); onBatch redraws the progress bar every 25 batches, onEpoch scores the test set.
+const alpha0 = schedule[0]!;
+const batchesPerEpoch = Math.ceil(trainCount / batchSize);
 let trainAccuracy = 0;
 let testAccuracy = 0;
 let samplesPerSecond = 0;
-const trainingStarted = performance.now();
-for (let e = 0; e < schedule.length; e++) {
-  const alpha = schedule[e]!;
-  shuffler.shuffle(order);
-  const epochStarted = performance.now();
-  let seen = 0, lossSum = 0, hitSum = 0, seconds = 0;
-  const status = (): string =>
-    `epoch ${String(e + 1).padStart(2)}/${schedule.length} ${bar(seen / trainCount)} ${String(seen).padStart(5)}/${trainCount}` +
-    `  ${Math.round(seen / Math.max(seconds, 1e-9)).toLocaleString('en').padStart(6)} samples/s` +
-    `  loss ${(lossSum / Math.max(seen, 1)).toFixed(4)}  accuracy ${((100 * hitSum) / Math.max(seen, 1)).toFixed(1)}%`;
-  for (let start = 0; start < trainCount; start += slice) {
-    const rows = Math.min(slice, trainCount - start);
-    const x = rows === slice ? sliceX : new Matrix(rows, PIXELS);
-    const y = rows === slice ? sliceY : new Matrix(rows, 10);
-    for (let r = 0; r < rows; r++) {
-      const i = order[start + r]!;
-      x.data.set(data.trainX.data.subarray(i * PIXELS, (i + 1) * PIXELS), r * PIXELS);
-      y.data.set(data.trainY.data.subarray(i * 10, (i + 1) * 10), r * 10);
+let trainingSeconds = 0;
+let epochStarted = performance.now();
+let lossSum = 0;
+const status = (epoch: number, batch: number): string => {
+  const seen = Math.min(batch * batchSize, trainCount);
+  const seconds = secondsSince(epochStarted);
+  return `epoch ${String(epoch).padStart(2)}/${schedule.length} ${bar(seen / trainCount)} ${String(seen).padStart(5)}/${trainCount}` +
+    `  ${Math.round(seen / Math.max(seconds, 1e-9)).toLocaleString('en').padStart(6)} samples/s  loss ${(lossSum / Math.max(batch, 1)).toFixed(4)}`;
+};
+const trainer = net.trainer(data.trainX, data.trainY, {
+  optimizer: sgd({ learningRate: alpha0 }),
+  schedule: (_batch, epoch) => schedule[epoch]! / alpha0,
+  batchSize,
+  epochs: schedule.length,
+  seed: 1,
+  onBatch: ({ epoch, batch, loss }) => {
+    lossSum += loss;
+    if (batch === batchesPerEpoch) {
+      const seconds = secondsSince(epochStarted);
+      trainingSeconds += seconds;
+      samplesPerSecond = trainCount / seconds;
     }
-    const stats = net.fit(x, y, { learningRate: alpha, batchSize, epochs: 1, shuffle: false }).epochs[0]!;
-    // The slice's loss and accuracy, each batch measured just before its own update.
-    lossSum += stats.loss * rows;
-    hitSum += stats.accuracy! * rows;
-    seen += rows;
-    seconds = secondsSince(epochStarted);
-    redraw(status());
-  }
-  samplesPerSecond = trainCount / seconds;
-  trainAccuracy = hitSum / trainCount;
-  testAccuracy = accuracy(net.predict(data.testX), data.testLabels);
-  finish(`${status()}  test ${(100 * testAccuracy).toFixed(1)}%  (α ${alpha})`);
-}
-const trainingSeconds = secondsSince(trainingStarted);
+    if (batch % 25 === 0 || batch === batchesPerEpoch) redraw(status(epoch, batch));
+  },
+  onEpoch: (stats) => {
+    trainAccuracy = stats.accuracy!;
+    testAccuracy = accuracy(net.predict(data.testX), data.testLabels);
+    finish(`${status(stats.epoch, batchesPerEpoch)}  accuracy ${(100 * trainAccuracy).toFixed(1)}%  test ${(100 * testAccuracy).toFixed(1)}%  (α ${schedule[stats.epoch - 1]})`);
+    epochStarted = performance.now();
+    lossSum = 0;
+  },
+});
+trainer.run();
+
 console.log(`\nTest accuracy: ${(100 * testAccuracy).toFixed(2)}% of ${testCount} digits never seen in training ` +
   `(${trainingSeconds.toFixed(1)} s of training)`);
 

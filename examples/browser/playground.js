@@ -1,7 +1,7 @@
 // The playground's logic: plain JavaScript, loaded as an ES module, importing the built library.
 //
-// Training never blocks the page: each animation frame runs whole epochs (one `fit` call of one
-// epoch each) until a small time budget is spent, then evaluates and redraws. The longest gap
+// Training never blocks the page: one Trainer runs the epochs, and each animation frame gives it a
+// small time budget (`trainer.runFor`), then evaluates and redraws. The longest gap
 // between consecutive requestAnimationFrame timestamps while training is kept in
 // `window.__maxFrameGap` (ms), so a test can check the page stayed responsive; the longest time
 // spent inside one frame callback (training slice + evaluation + drawing) is `window.__maxSliceTime`.
@@ -19,7 +19,7 @@ const COLORS = [
 const $ = (id) => document.getElementById(id);
 const ui = {
   dataset: $('dataset'), noise: $('noise'), seed: $('seed'), layers: $('layers'), activation: $('activation'),
-  learningRate: $('learning-rate'), weightDecay: $('weight-decay'), batchSize: $('batch-size'),
+  optimizer: $('optimizer'), learningRate: $('learning-rate'), weightDecay: $('weight-decay'), batchSize: $('batch-size'),
   train: $('train'), stop: $('stop'), reset: $('reset'), message: $('message'), architecture: $('architecture'),
   status: $('status'), epoch: $('epoch'), loss: $('loss'), valLoss: $('val-loss'), accuracy: $('accuracy'),
   valAccuracy: $('val-accuracy'), speed: $('speed'), maxFrameGap: $('max-frame-gap'),
@@ -34,7 +34,7 @@ try {
   showMessage(`Could not load /dist/index.js (${error.message}). Build the library first: npm run build, or use npm run playground.`);
   throw error;
 }
-const { Matrix, Network, Random, oneHot } = deltaprop;
+const { Matrix, Network, Random, oneHot, sgd, adam, adamw, rmsprop } = deltaprop;
 
 // ---------------------------------------------------------------------------------------------
 // Data sets: two classes in about [-3, 3]², drawn from deltaprop's seeded generator.
@@ -93,6 +93,8 @@ const state = {
   train: undefined, // { points, labels, x, y }
   heldOut: undefined,
   net: undefined,
+  trainer: undefined, // the Trainer of the current network and settings
+  trainerKey: undefined, // the settings it was made with
   epoch: 0,
   running: false,
   lossHistory: [], // training loss per epoch
@@ -141,6 +143,8 @@ function readLayers() {
 /** Rebuilds the data (from the data controls) and a fresh network (from the network controls). */
 function reset() {
   stop();
+  state.trainer?.stop();
+  state.trainer = undefined;
   showMessage('');
   try {
     const name = ui.dataset.value;
@@ -208,13 +212,13 @@ function frame(now) {
   }
   state.lastFrame = now;
 
-  let options;
+  let settings;
   try {
-    options = {
+    settings = {
+      optimizer: ui.optimizer.value,
       learningRate: readNumber(ui.learningRate, 'α (learning rate)', { strictlyPositive: true }),
       weightDecay: readNumber(ui.weightDecay, 'λ (weight decay)'),
       batchSize: readNumber(ui.batchSize, 'k (batch size)', { min: 1, integer: true }),
-      epochs: 1,
     };
   } catch (error) {
     stop();
@@ -222,16 +226,27 @@ function frame(now) {
     return;
   }
 
-  const sliceStart = performance.now();
   try {
-    do {
-      // A new shuffling seed per epoch, so successive one-epoch fits visit new orders.
-      const history = state.net.fit(state.train.x, state.train.y, { ...options, seed: state.epoch + 1 });
-      state.epoch++;
-      state.lossHistory.push(history.epochs[0].loss);
-    } while (performance.now() - sliceStart < SLICE_BUDGET_MS);
+    // A new Trainer when a training setting changes; otherwise the same one goes on where it was.
+    const key = JSON.stringify(settings);
+    if (state.trainer === undefined || state.trainerKey !== key) {
+      state.trainer?.stop();
+      state.trainerKey = key;
+      state.trainer = state.net.trainer(state.train.x, state.train.y, {
+        optimizer: makeOptimizer(settings),
+        batchSize: settings.batchSize,
+        epochs: 1e9,
+        seed: state.epoch + 1,
+        onEpoch: (stats) => {
+          state.epoch++;
+          state.lossHistory.push(stats.loss);
+        },
+      });
+    }
+    state.trainer.runFor(SLICE_BUDGET_MS);
   } catch (error) {
     stop();
+    state.trainer = undefined;
     setStatus('diverged');
     showMessage(error.message);
     render();
@@ -246,6 +261,20 @@ function frame(now) {
   ui.maxFrameGap.textContent = `${window.__maxFrameGap.toFixed(0)} ms`;
   window.__maxSliceTime = Math.max(window.__maxSliceTime, performance.now() - callbackStart);
   requestAnimationFrame(frame);
+}
+
+/** The optimizer the controls describe (λ is the seed's weight decay for every optimizer). */
+function makeOptimizer({ optimizer, learningRate, weightDecay }) {
+  switch (optimizer) {
+    case 'momentum':
+      return sgd({ learningRate, momentum: 0.9, weightDecay });
+    case 'adam':
+      return weightDecay > 0 ? adamw({ learningRate, weightDecay }) : adam({ learningRate });
+    case 'rmsprop':
+      return rmsprop({ learningRate, weightDecay });
+    default:
+      return sgd({ learningRate, weightDecay });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
