@@ -1,15 +1,16 @@
 // `npm run bench`: the project's standard benchmark, on the built dist/ (run with --expose-gc).
 //
-//   1. Training speed: MLP 784-128-10 (relu, softmax + categorical cross-entropy), SGD lr 0.1,
-//      batches of 32, 8,000 MNIST digits per epoch; samples/s from the median of epochs 2-4
-//      (epoch 1 is the warm-up), test accuracy on the 2,000 held-out digits after epoch 5.
+//   1. Training speed: MLP 784-128-10 (relu, softmax + categorical cross-entropy), batches of 32,
+//      8,000 MNIST digits per epoch, with SGD lr 0.1 and with Adam lr 0.001; samples/s from the
+//      median of epochs 2-4 (epoch 1 is the warm-up), test accuracy on the 2,000 held-out digits
+//      after epoch 5.
 //   2. GFLOP/s of every product shape of that workload (bench/kernels.ts, run through tsx).
-//   3. Heap: allocations of 1,000 training batches, read with process.memoryUsage().
+//   3. Heap: allocations of 1,000 training batches (SGD and Adam), read with process.memoryUsage().
 //
 // It prints figures; it asserts nothing (the tests never time anything).
 import os from 'node:os';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { Matrix, Network, distFile } from './deltaprop.mjs';
+import { Matrix, Network, adam, distFile, sgd } from './deltaprop.mjs';
 import { CLASSES, PIXELS, SPLIT_SEED, TRAIN, WORKLOAD, accuracy, loadMnistSplit, median, oneHotFlat } from './mnist.mjs';
 
 const gc = globalThis.gc;
@@ -47,9 +48,14 @@ function createNetwork() {
   });
 }
 
-const fitOptions = (epochs, onEpoch) => ({
+const OPTIMIZERS = {
+  sgd: { label: `SGD lr ${WORKLOAD.learningRate}`, make: () => sgd({ learningRate: WORKLOAD.learningRate }) },
+  adam: { label: 'Adam lr 0.001', make: () => adam({ learningRate: 0.001 }) },
+};
+
+const fitOptions = (epochs, onEpoch, optimizer = 'sgd') => ({
   loss: 'categoricalCrossEntropy',
-  learningRate: WORKLOAD.learningRate,
+  optimizer: OPTIMIZERS[optimizer].make(),
   batchSize: WORKLOAD.batchSize,
   epochs,
   shuffle: true,
@@ -57,20 +63,22 @@ const fitOptions = (epochs, onEpoch) => ({
   onEpoch,
 });
 
-const net = createNetwork();
-const marks = [];
-const t0 = performance.now();
-net.fit(x, y, fitOptions(WORKLOAD.epochs, () => void marks.push(performance.now())));
-const epochMs = marks.map((t, i) => t - (i === 0 ? t0 : marks[i - 1]));
-const timed = epochMs.slice(WORKLOAD.warmupEpochs, WORKLOAD.warmupEpochs + WORKLOAD.timedEpochs);
-const samplesPerSecond = (TRAIN * 1000) / median(timed);
-const testAccuracy = accuracy(net.predict(testX).data, test.labels);
-
-console.log(`1. training: MNIST ${WORKLOAD.layers}, SGD lr ${WORKLOAD.learningRate}, batch ${WORKLOAD.batchSize}, ${fmt(TRAIN)} train / ${fmt(test.labels.length)} test (split seed ${SPLIT_SEED})`);
-console.log(`   epoch times (ms)    ${epochMs.map((t) => fmt(t)).join('  ')}   (epoch 1 = warm-up)`);
-console.log(`   samples/s           ${fmt(samplesPerSecond)}   (8,000 / median of epochs 2-4)`);
-console.log(`   per batch of 32     ${fmt((median(timed) / BATCHES_PER_EPOCH) * 1000, 0)} µs`);
-console.log(`   test accuracy       ${(testAccuracy * 100).toFixed(2)}% after ${WORKLOAD.epochs} epochs`);
+console.log(`1. training: MNIST ${WORKLOAD.layers}, batch ${WORKLOAD.batchSize}, ${fmt(TRAIN)} train / ${fmt(test.labels.length)} test (split seed ${SPLIT_SEED})`);
+for (const name of Object.keys(OPTIMIZERS)) {
+  const net = createNetwork();
+  const marks = [];
+  const t0 = performance.now();
+  net.fit(x, y, fitOptions(WORKLOAD.epochs, () => void marks.push(performance.now()), name));
+  const epochMs = marks.map((t, i) => t - (i === 0 ? t0 : marks[i - 1]));
+  const timed = epochMs.slice(WORKLOAD.warmupEpochs, WORKLOAD.warmupEpochs + WORKLOAD.timedEpochs);
+  const samplesPerSecond = (TRAIN * 1000) / median(timed);
+  const testAccuracy = accuracy(net.predict(testX).data, test.labels);
+  console.log(`   ${OPTIMIZERS[name].label}`);
+  console.log(`     epoch times (ms)    ${epochMs.map((t) => fmt(t)).join('  ')}   (epoch 1 = warm-up)`);
+  console.log(`     samples/s           ${fmt(samplesPerSecond)}   (8,000 / median of epochs 2-4)`);
+  console.log(`     per batch of 32     ${fmt((median(timed) / BATCHES_PER_EPOCH) * 1000, 0)} µs`);
+  console.log(`     test accuracy       ${(testAccuracy * 100).toFixed(2)}% after ${WORKLOAD.epochs} epochs`);
+}
 console.log('');
 
 // ---------------------------------------------------------------------------------------------
@@ -111,12 +119,12 @@ const observer = new PerformanceObserver((list) => void collections.push(...list
 observer.observe({ entryTypes: ['gc'] });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-async function heapOfFit(heapNet, epochs) {
+async function heapOfFit(heapNet, epochs, optimizer) {
   gc();
   gc();
   const before = process.memoryUsage();
   const t0 = performance.now();
-  heapNet.fit(x, y, fitOptions(epochs));
+  heapNet.fit(x, y, fitOptions(epochs, undefined, optimizer));
   const t1 = performance.now();
   const during = process.memoryUsage();
   await settle();
@@ -134,11 +142,17 @@ async function heapOfFit(heapNet, epochs) {
   };
 }
 
-await heapOfFit(createNetwork(), 4); // warm-up: every function compiled before the measured runs
-const heapNet = createNetwork();
-const first = { label: 'first fit, 250 batches', ...(await heapOfFit(heapNet, 1)) };
-const short = { label: 'next fit, 250 batches', ...(await heapOfFit(heapNet, 1)) };
-const long = { label: 'next fit, 1,000 batches', ...(await heapOfFit(heapNet, 4)) };
+const rows = [];
+const steady = [];
+for (const name of Object.keys(OPTIMIZERS)) {
+  await heapOfFit(createNetwork(), 4, name); // warm-up: every function compiled before the measured runs
+  const heapNet = createNetwork();
+  const first = { label: `${name}: first fit, 250 batches`, ...(await heapOfFit(heapNet, 1, name)) };
+  const short = { label: `${name}: next fit, 250 batches`, ...(await heapOfFit(heapNet, 1, name)) };
+  const long = { label: `${name}: next fit, 1,000 batches`, ...(await heapOfFit(heapNet, 4, name)) };
+  rows.push(first, short, long);
+  steady.push([name, short, long]);
+}
 observer.disconnect();
 
 const kb = (bytes) => `${bytes >= 0 ? '+' : ''}${fmt(bytes / 1024, 1)} KB`;
@@ -152,14 +166,16 @@ const cols = [
 ];
 console.log('3. heap (process.memoryUsage(), --expose-gc, gc() before each reading; "during" = read right after fit returns, before any gc)');
 console.log(`   ${cols.map(([h, w], i) => (i === 0 ? h.padEnd(w) : h.padStart(w))).join('')}`);
-for (const r of [first, short, long]) console.log(`   ${cols.map(([, w, f], i) => (i === 0 ? f(r).padEnd(w) : f(r).padStart(w))).join('')}`);
-const perBatch = (long.allocated - short.allocated) / (long.batches - short.batches);
-const perBatchBuffers = (long.allocatedBuffers - short.allocatedBuffers) / (long.batches - short.batches);
-const exact = long.gcDuring === 0 && short.gcDuring === 0;
-console.log(
-  `   steady state, per batch: ${fmt(perBatch, 0)} bytes of heap, ${fmt(perBatchBuffers, 0)} bytes of array buffers ` +
-    `(difference of the two runs over ${fmt(long.batches - short.batches)} batches` +
-    `${exact ? '; no garbage collection ran during either, so nothing allocated was missed' : '; a GC ran during a run, so this undercounts'})`,
-);
-console.log('   a network\'s first fit allocates its training buffers (batch, trace, deltas, gradients, backup) once, before its');
-console.log('   first batch; they stay with the network (the "after gc" column) and its next fits with the same batch size reuse them');
+for (const r of rows) console.log(`   ${cols.map(([, w, f], i) => (i === 0 ? f(r).padEnd(w) : f(r).padStart(w))).join('')}`);
+for (const [name, short, long] of steady) {
+  const perBatch = (long.allocated - short.allocated) / (long.batches - short.batches);
+  const perBatchBuffers = (long.allocatedBuffers - short.allocatedBuffers) / (long.batches - short.batches);
+  const exact = long.gcDuring === 0 && short.gcDuring === 0;
+  console.log(
+    `   ${name}, steady state, per batch: ${fmt(perBatch, 0)} bytes of heap, ${fmt(perBatchBuffers, 0)} bytes of array buffers ` +
+      `(difference of the two runs over ${fmt(long.batches - short.batches)} batches` +
+      `${exact ? '; no garbage collection ran during either, so nothing allocated was missed' : '; a GC ran during a run, so this undercounts'})`,
+  );
+}
+console.log('   each fit makes a Trainer, which allocates every buffer (batch, trace, deltas, optimizer state) before its');
+console.log('   first batch and frees them when it is dropped: the difference of two fits is what the batches themselves allocate');
