@@ -5,9 +5,10 @@
  * exact original value after it is probed, so the network is left as it was.
  */
 import { DeltapropError, fail } from '../core/errors.js';
-import { createWorkspace, forward } from '../model/backprop.js';
-import { checkTargets, type Loss, type LossName, resolveLoss } from '../model/losses.js';
-import { Network } from '../network.js';
+import { backward, createGradients, createWorkspace, forward } from '../model/backprop.js';
+import type { Dense } from '../model/layer.js';
+import { Params } from '../model/params.js';
+import { checkTargets, fusedDelta, type Loss, type LossName, resolveLoss } from '../model/losses.js';
 import { checkOptionNames, type MatrixLike, positiveFinite, toMatrix, toOptions } from '../core/schema.js';
 
 export interface GradientCheckOptions {
@@ -37,14 +38,14 @@ export interface GradientCheckResult {
 }
 
 export function checkGradients(
-  net: Network,
+  net: { readonly input: number; readonly output: number; readonly layers: readonly Dense[]; readonly params: Params },
   x: MatrixLike,
   y: MatrixLike,
   loss: LossName | Loss,
   options?: GradientCheckOptions,
 ): GradientCheckResult {
   const where = 'checkGradients';
-  if (!((net as unknown) instanceof Network)) fail(where, 'net', 'a Network', net);
+  if (net === null || typeof net !== 'object' || !((net as { params?: unknown }).params instanceof Params)) fail(where, 'net', 'a Network', net);
   const lossFn = resolveLoss(where, 'loss', loss);
   const o = toOptions(where, 'options', options);
   checkOptionNames(where, 'options', o, ['epsilon', 'floor']);
@@ -57,7 +58,12 @@ export function checkGradients(
   }
   checkTargets(where, 'y', lossFn, Y);
 
-  const analytic = net.backward(net.forward(X), Y, lossFn);
+  const trace = createWorkspace(net.input, net.layers, X.rows);
+  trace.activations[0]!.data.set(X.data);
+  trace.targets.data.set(Y.data);
+  forward(net.layers, trace);
+  const analytic = createGradients(net.layers);
+  backward(net.layers, trace, lossFn, fusedDelta(lossFn, net.layers[net.layers.length - 1]!.activation), analytic);
   const ws = createWorkspace(net.input, net.layers, X.rows, false);
   ws.activations[0]!.data.set(X.data);
   const z = ws.activations[net.layers.length]!;

@@ -12,146 +12,49 @@
  */
 import { decodeFloat64, decodeUint32, encodeFloat64, encodeUint32 } from '../core/codec.js';
 import { DeltapropError, TrainingError, describe, fail } from '../core/errors.js';
-import { Matrix } from '../core/matrix.js';
+import type { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
-import {
-  booleanOption,
-  checkOptionNames,
-  integerSeed,
-  type MatrixLike,
-  nonNegativeFinite,
-  positiveFinite,
-  positiveInteger,
-  toMatrix,
-  toOptions,
-} from '../core/schema.js';
-import type { NetworkJSON, FromJSONOptions } from '../io/json.js';
+import { booleanOption, checkOptionNames, integerSeed, type MatrixLike, positiveInteger, toMatrix, toOptions } from '../core/schema.js';
+import type { FromJSONOptions } from '../io/json.js';
 import { gatherRows } from '../kernels/js.js';
-import { isBuiltinSigmoid, isBuiltinSoftmax } from '../model/activations.js';
 import { backward, createWorkspace, forward, type GradientViews, gradientViews, type Workspace } from '../model/backprop.js';
-import type { Dense } from '../model/layer.js';
-import { checkTargets, fusedDelta, type Loss, type LossName, losses, resolveLoss } from '../model/losses.js';
-import type { Params } from '../model/params.js';
+import { checkTargets, fusedDelta, type Loss, losses, resolveLoss } from '../model/losses.js';
 import { adam, adamw } from '../optim/adam.js';
-import { DEFAULT_LEARNING_RATE, type Optimizer, type OptimizerState } from '../optim/optimizer.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { rmsprop } from '../optim/rmsprop.js';
-import { type Monitor, resolveSchedule, type Schedule, type ScheduleFunction, scheduleFromJSON } from '../optim/schedules.js';
+import { resolveSchedule, type Schedule, scheduleFromJSON } from '../optim/schedules.js';
 import { sgd } from '../optim/sgd.js';
-import { type Scorer, scorerFor, targetClasses } from './accuracy.js';
-import { EarlyStopping, earlyStopping } from './callbacks.js';
+import { type Scorer, scorerFor } from './accuracy.js';
+import { type EarlyStopping, earlyStopping } from './callbacks.js';
+import {
+  checkFree,
+  checkMonitors,
+  checkOptimizer,
+  defaultLoss,
+  errorMessage,
+  functionOption,
+  ownMatrix,
+  type Resolved,
+  resolveCallbacks,
+  resolveOptimizer,
+  resolveValidation,
+  signalOption,
+  splitValidation,
+} from './options.js';
+import type { AbortSignalLike, Checkpoint, EpochStats, FitOptions, History, ResumeOptions, TrainerOptions, TrainingModel } from './types.js';
 
-export interface EpochStats {
-  /** 1-based epoch number. */
-  readonly epoch: number;
-  /** Mean loss over the epoch's training samples (each batch measured before its update). */
-  readonly loss: number;
-  /** Mean loss over the validation set after the epoch, when there is validation data. */
-  readonly validationLoss?: number;
-  /** Training accuracy over the epoch, for classification outputs (softmax, or one sigmoid unit). */
-  readonly accuracy?: number;
-  /** Validation accuracy after the epoch, for classification outputs. */
-  readonly validationAccuracy?: number;
-}
-
-export interface BatchStats {
-  /** 1-based epoch number. */
-  readonly epoch: number;
-  /** 1-based batch number within the epoch. */
-  readonly batch: number;
-  /** Mean loss of the batch, measured before its update. */
-  readonly loss: number;
-}
-
-export interface History {
-  /** One entry per completed epoch. */
-  readonly epochs: EpochStats[];
-  /** True when a callback (onEpoch, onBatch, earlyStopping) or `stop()` ended training before the last epoch. */
-  readonly stoppedEarly: boolean;
-  /** True when `options.signal` aborted training. */
-  readonly aborted: boolean;
-  /** With earlyStopping and restoreBest: the epoch whose parameters the network was left with. */
-  readonly restoredEpoch?: number;
-}
-
-/** The part of an AbortSignal the Trainer reads. */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-}
-
-export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop';
-
-export interface TrainerOptions {
-  /**
-   * The loss h. @default 'categoricalCrossEntropy' after a softmax output,
-   * 'binaryCrossEntropy' after a sigmoid output, 'l2' otherwise
-   */
-  readonly loss?: LossName | Loss;
-  /** An optimizer object (`sgd()`, `adam()`, …, or your own) or a name with default settings. @default 'sgd' */
-  readonly optimizer?: Optimizer | OptimizerName;
-  /** α, when the optimizer is given by name or not at all. @default the optimizer's (0.01 for SGD) */
-  readonly learningRate?: number;
-  /** λ in W ← W − α·update − λW (not multiplied by α; biases are not decayed), with a named optimizer. @default 0 */
-  readonly weightDecay?: number;
-  /** A multiplier of the learning rate per batch: `schedules.*` or `(batch, epoch) => multiplier`. @default constant */
-  readonly schedule?: Schedule | ScheduleFunction;
-  /** k, samples per batch; the last batch of an epoch may be shorter. @default 32 */
-  readonly batchSize?: number;
-  /** Passes over the training set. @default 10 */
-  readonly epochs?: number;
-  /** Visit the samples in a fresh seeded random order every epoch. @default true */
-  readonly shuffle?: boolean;
-  /** Seed of the shuffling and of validationSplit. @default 0 on a network's first unseeded fit, then 1, 2, … */
-  readonly seed?: number;
-  /** Data to measure after every epoch (never trained on). */
-  readonly validation?: { readonly x: MatrixLike; readonly y: MatrixLike };
-  /** The fraction of (x, y) held out as validation data, in (0, 1): the last part after one seeded permutation, stratified by class for classifiers. */
-  readonly validationSplit?: number;
-  /** `earlyStopping(...)`. */
-  readonly callbacks?: readonly EarlyStopping[];
-  /** Called after every batch; return `false` to stop training after it. */
-  readonly onBatch?: (stats: BatchStats) => boolean | void;
-  /** Called after every epoch; return `false` to stop training. */
-  readonly onEpoch?: (stats: EpochStats) => boolean | void;
-  /** Training stops before the next batch once `signal.aborted` is true (an AbortSignal). */
-  readonly signal?: AbortSignalLike;
-}
-
-export interface FitOptions extends TrainerOptions {
-  /** fitAsync only: the longest stretch of training between two yields to the event loop, in ms. @default 16 */
-  readonly yieldEveryMs?: number;
-}
-
-/** Options of `Trainer.resume`: what a checkpoint cannot hold (functions, data, your own objects). */
-export interface ResumeOptions {
-  readonly validation?: { readonly x: MatrixLike; readonly y: MatrixLike };
-  readonly onBatch?: TrainerOptions['onBatch'];
-  readonly onEpoch?: TrainerOptions['onEpoch'];
-  readonly signal?: AbortSignalLike;
-  /** Your own loss, optimizer or schedule, when the checkpoint was made with one. */
-  readonly loss?: Loss;
-  readonly optimizer?: Optimizer;
-  readonly schedule?: Schedule | ScheduleFunction;
-  /** Your own activations, by name, as for `Network.fromJSON`. */
-  readonly activations?: FromJSONOptions['activations'];
-}
-
-/** What the Trainer needs of a network (the Network class is one). */
-export interface TrainingModel {
-  readonly input: number;
-  readonly output: number;
-  readonly layers: readonly Dense[];
-  readonly params: Params;
-  /** @internal */
-  readonly state: { trainer: object | undefined; unseededFits: number };
-  toJSON(): NetworkJSON;
-}
-
-/** A Trainer's whole state as plain JSON values: `JSON.stringify` it, and `Trainer.resume` continues exactly. */
-export interface Checkpoint {
-  readonly format: 'deltaprop-checkpoint';
-  readonly version: 1;
-  readonly [field: string]: unknown;
-}
+export type {
+  AbortSignalLike,
+  BatchStats,
+  Checkpoint,
+  EpochStats,
+  FitOptions,
+  History,
+  OptimizerName,
+  ResumeOptions,
+  TrainerOptions,
+  TrainingModel,
+} from './types.js';
 
 const TRAINER_KEYS = [
   'loss', 'optimizer', 'learningRate', 'weightDecay', 'schedule', 'batchSize', 'epochs', 'shuffle', 'seed',
@@ -160,170 +63,11 @@ const TRAINER_KEYS = [
 const FIT_ASYNC_KEYS = [...TRAINER_KEYS, 'yieldEveryMs'] as const;
 const RESUME_KEYS = ['validation', 'onBatch', 'onEpoch', 'signal', 'loss', 'optimizer', 'schedule', 'activations'] as const;
 
-/** The loss a network's output suggests when none is given. */
-export function defaultLoss(net: TrainingModel): Loss {
-  const f = net.layers[net.layers.length - 1]!.activation;
-  if (isBuiltinSoftmax(f)) return losses.categoricalCrossEntropy;
-  if (isBuiltinSigmoid(f)) return losses.binaryCrossEntropy;
-  return losses.l2;
-}
-
 /** How a checkpoint's network becomes a Network again (set by network.ts, which this module cannot import). */
 let readNetwork: ((json: unknown, options?: FromJSONOptions) => TrainingModel) | undefined;
 /** @internal */
 export function setNetworkReader(reader: (json: unknown, options?: FromJSONOptions) => TrainingModel): void {
   readNetwork = reader;
-}
-
-interface Resolved {
-  loss: Loss;
-  optimizer: Optimizer;
-  schedule: Schedule | undefined;
-  batchSize: number;
-  epochs: number;
-  shuffle: boolean;
-  seed: number;
-  x: Matrix;
-  y: Matrix;
-  validation: { x: Matrix; y: Matrix } | undefined;
-  validationSplit: number | undefined;
-  callbacks: EarlyStopping[];
-  onBatch: TrainerOptions['onBatch'];
-  onEpoch: TrainerOptions['onEpoch'];
-  signal: AbortSignalLike | undefined;
-}
-
-/** A copy of the caller's data, so that nothing the caller does later changes the training set. */
-function ownMatrix(where: string, arg: string, value: unknown, cols: number): Matrix {
-  const m = toMatrix(where, arg, value, cols);
-  return m === value ? m.clone() : m;
-}
-
-function resolveOptimizer(where: string, o: Record<string, unknown>): Optimizer {
-  const given = o['optimizer'];
-  const lr = o['learningRate'], wd = o['weightDecay'];
-  if (given === undefined || typeof given === 'string') {
-    const name = given ?? 'sgd';
-    const learningRate = lr === undefined ? undefined : positiveFinite(where, 'options.learningRate', lr);
-    const weightDecay = wd === undefined ? undefined : nonNegativeFinite(where, 'options.weightDecay', wd);
-    if (weightDecay !== undefined && weightDecay >= 1) fail(where, 'options.weightDecay', 'less than 1 (it is the fraction of each weight removed per step)', weightDecay);
-    const settings = { ...(learningRate !== undefined ? { learningRate } : {}), ...(weightDecay !== undefined ? { weightDecay } : {}) };
-    switch (name) {
-      case 'sgd':
-        return sgd({ learningRate: learningRate ?? DEFAULT_LEARNING_RATE, ...(weightDecay !== undefined ? { weightDecay } : {}) });
-      case 'adam':
-        if (weightDecay !== undefined && weightDecay > 0) {
-          throw new DeltapropError(`${where}: argument "options.weightDecay" is not an option of 'adam'; use optimizer 'adamw' for Adam with weight decay`);
-        }
-        return adam(learningRate !== undefined ? { learningRate } : {});
-      case 'adamw':
-        return adamw(settings);
-      case 'rmsprop':
-        return rmsprop(settings);
-      default:
-        return fail(where, 'options.optimizer', "'sgd', 'adam', 'adamw', 'rmsprop' or an optimizer object", name);
-    }
-  }
-  if (lr !== undefined || wd !== undefined) {
-    throw new DeltapropError(`${where}: argument "options" must give either "optimizer" or "learningRate"/"weightDecay", not both (set them on the optimizer)`);
-  }
-  return checkOptimizer(where, 'options.optimizer', given);
-}
-
-function checkOptimizer(where: string, arg: string, given: unknown): Optimizer {
-  const opt = toOptions(where, arg, given);
-  positiveFinite(where, `${arg}.learningRate`, opt['learningRate']);
-  const wd = nonNegativeFinite(where, `${arg}.weightDecay`, opt['weightDecay']);
-  if (wd >= 1) fail(where, `${arg}.weightDecay`, 'less than 1', wd);
-  for (const m of ['init', 'step', 'state', 'load'] as const) {
-    if (typeof opt[m] !== 'function') {
-      fail(where, arg, 'an optimizer: sgd(), adam(), adamw(), rmsprop(), or an object with init, step, state and load methods', `an object without ${m}()`);
-    }
-  }
-  if (opt['undo'] !== undefined && typeof opt['undo'] !== 'function') fail(where, `${arg}.undo`, 'a function or undefined', opt['undo']);
-  if (typeof opt['name'] !== 'string' || opt['name'].length === 0) fail(where, `${arg}.name`, 'a non-empty string', opt['name']);
-  return given as Optimizer;
-}
-
-function resolveValidation(where: string, arg: string, net: TrainingModel, loss: Loss, value: unknown): { x: Matrix; y: Matrix } {
-  const v = toOptions(where, arg, value);
-  checkOptionNames(where, arg, v, ['x', 'y']);
-  const vx = ownMatrix(where, `${arg}.x`, v['x'], net.input);
-  const vy = ownMatrix(where, `${arg}.y`, v['y'], net.output);
-  if (vy.rows !== vx.rows) {
-    throw new DeltapropError(`${where}: argument "${arg}.y" must have ${vx.rows} rows (one per sample of validation.x), got ${vy.rows}`);
-  }
-  checkTargets(where, `${arg}.y`, loss, vy);
-  return { x: vx, y: vy };
-}
-
-function resolveCallbacks(where: string, value: unknown): EarlyStopping[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) fail(where, 'options.callbacks', 'an array of earlyStopping(...) objects', value);
-  const list = (value as unknown[]).slice();
-  list.forEach((c, i) => {
-    if (!(c instanceof EarlyStopping)) fail(where, `options.callbacks[${i}]`, 'an earlyStopping(...) object', c);
-  });
-  if (new Set(list).size !== list.length) fail(where, 'options.callbacks', 'distinct callback objects', 'the same object twice');
-  return list as EarlyStopping[];
-}
-
-function functionOption<T>(where: string, arg: string, v: unknown): T | undefined {
-  if (v !== undefined && typeof v !== 'function') fail(where, arg, 'a function', v);
-  return v as T | undefined;
-}
-
-function signalOption(where: string, v: unknown): AbortSignalLike | undefined {
-  if (v === undefined) return undefined;
-  if (v === null || typeof v !== 'object' || typeof (v as { aborted?: unknown }).aborted !== 'boolean') fail(where, 'options.signal', 'an AbortSignal', v);
-  return v as AbortSignalLike;
-}
-
-/** Splits (x, y): the last `fraction` of one seeded permutation is validation (per class for classifiers). */
-function splitValidation(where: string, x: Matrix, y: Matrix, fraction: number, seed: number, stratify: boolean): { train: [Matrix, Matrix]; validation: [Matrix, Matrix] } {
-  const n = x.rows;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  new Random(new Random(seed).nextUint32() * 2 + 1).shuffle(order);
-  const held = new Uint8Array(n);
-  if (stratify) {
-    const classes = targetClasses(y);
-    const byClass = new Map<number, number[]>();
-    for (const i of order) {
-      const c = classes[i]!;
-      let list = byClass.get(c);
-      if (list === undefined) byClass.set(c, (list = []));
-      list.push(i);
-    }
-    for (const list of byClass.values()) {
-      const k = Math.round(list.length * fraction);
-      for (let j = list.length - k; j < list.length; j++) held[list[j]!] = 1;
-    }
-  } else {
-    const k = Math.round(n * fraction);
-    for (let j = n - k; j < n; j++) held[order[j]!] = 1;
-  }
-  let nv = 0;
-  for (let i = 0; i < n; i++) nv += held[i]!;
-  if (nv === 0 || nv === n) {
-    throw new DeltapropError(`${where}: argument "options.validationSplit" holds out ${nv} of ${n} samples; it must leave at least one sample on each side (use more data or another fraction)`);
-  }
-  const pick = (m: Matrix, keep: number, rows: number): Matrix => {
-    const out = new Matrix(rows, m.cols);
-    let r = 0;
-    for (let i = 0; i < n; i++) if (held[i] === keep) out.data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), r++ * m.cols);
-    return out;
-  };
-  return { train: [pick(x, 0, n - nv), pick(y, 0, n - nv)], validation: [pick(x, 1, nv), pick(y, 1, nv)] };
-}
-
-function errorMessage(error: unknown): string {
-  try {
-    if (error instanceof Error) return String(error.message);
-  } catch {
-    return 'an error whose message cannot be read';
-  }
-  return typeof error === 'string' ? error : describe(error);
 }
 
 export class Trainer {
@@ -728,30 +472,6 @@ export class Trainer {
   /** A Trainer that continues a checkpoint exactly; the data must be the same (x, y) it was trained on. */
   static resume(checkpoint: Checkpoint | string, x: MatrixLike, y: MatrixLike, options?: ResumeOptions): Trainer {
     return resumeTrainer(checkpoint, x, y, options);
-  }
-}
-
-function checkFree(where: string, net: TrainingModel): void {
-  const busy = net.state.trainer;
-  if (busy !== undefined) {
-    const t = busy as Trainer;
-    throw new DeltapropError(
-      `${where}: this network is being trained by another Trainer (epoch ${t.epoch + 1} of ${t.epochs}); one network trains in one loop at a time — ` +
-        'wait for it to finish, or call its stop() (to train a copy in parallel, use network.clone())',
-    );
-  }
-}
-
-function checkMonitors(where: string, scheduleMonitor: Monitor | undefined, callbacks: readonly EarlyStopping[], hasValidation: boolean, isClassifier: boolean): void {
-  const watched: Array<[string, Monitor]> = callbacks.map((c, i) => [`options.callbacks[${i}].monitor`, c.monitor]);
-  if (scheduleMonitor !== undefined) watched.push(['options.schedule.monitor', scheduleMonitor]);
-  for (const [arg, m] of watched) {
-    if ((m === 'validationLoss' || m === 'validationAccuracy') && !hasValidation) {
-      throw new DeltapropError(`${where}: argument "${arg}" watches '${m}', but there is no validation data; give options.validation or options.validationSplit, or watch 'loss'`);
-    }
-    if ((m === 'accuracy' || m === 'validationAccuracy') && !isClassifier) {
-      throw new DeltapropError(`${where}: argument "${arg}" watches '${m}', but the network is not a classifier (softmax output, or one sigmoid unit); watch a loss`);
-    }
   }
 }
 
