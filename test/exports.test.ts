@@ -23,6 +23,11 @@ import type {
   Optimizer,
   ParameterGradients,
   SgdOptions,
+  TFJSArtifacts,
+  TFJSInput,
+  TFJSWeightSpec,
+  ToModuleOptions,
+  ToONNXOptions,
   Trace,
 } from '../src/index.js';
 
@@ -39,10 +44,15 @@ describe('exports', () => {
         'activations',
         'checkGradients',
         'elementwiseActivation',
+        'fromONNX',
+        'fromTFJS',
         'leakyRelu',
         'losses',
         'oneHot',
         'sgd',
+        'toModule',
+        'toONNX',
+        'toTFJS',
       ].sort(),
     );
   });
@@ -71,10 +81,15 @@ describe('exports', () => {
       Optimizer,
       ParameterGradients,
       SgdOptions,
+      TFJSArtifacts,
+      TFJSInput,
+      TFJSWeightSpec,
+      ToModuleOptions,
+      ToONNXOptions,
       Trace,
     ];
-    const count: All['length'] = 22;
-    expect(count).toBe(22);
+    const count: All['length'] = 27;
+    expect(count).toBe(27);
   });
 
   it('has the error hierarchy the docs describe', () => {
