@@ -6,6 +6,7 @@
  * written with ops it has, chosen to give deltaprop's values:
  *   leakyRelu(x) = Where(x > 0, x, slope·x)                      (exact; LeakyRelu's alpha is a float32)
  *   softplus(x)  = Relu(x) + log1p(e^−|x|),  log1p(u) = Where(1 + u = 1, u, log(1 + u)·(u / ((1 + u) − 1)))
+ *   sigmoid(x)   = Where(x < 0, e/(1 + e), 1/(1 + e)), e = e^−|x|   (its float64 Sigmoid is 0 below −37)
  * Input scaling is Sub/Div before the first Gemm, output scaling Mul/Add after the last activation.
  *
  * Import reads chains of Gemm (or MatMul + Add) and activations, as deltaprop and PyTorch's
@@ -109,8 +110,19 @@ function activation(g: GraphBuilder, l: LayerView, n: number, x: string, f64: bo
       return x;
     case 'relu':
       return g.node('Relu', [x], out);
-    case 'sigmoid':
-      return g.node('Sigmoid', [x], out);
+    case 'sigmoid': {
+      // onnxruntime's float64 Sigmoid loses the relative precision of its negative tail (0 below −37).
+      if (!f64) return g.node('Sigmoid', [x], out);
+      const one = g.scalar(`${p}.one`, 1);
+      g.node('Abs', [x], `${p}.abs`, 'sigmoid(x) = 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) for x < 0');
+      g.node('Neg', [`${p}.abs`], `${p}.neg`);
+      g.node('Exp', [`${p}.neg`], `${p}.e`);
+      g.node('Add', [one, `${p}.e`], `${p}.d`);
+      g.node('Div', [one, `${p}.d`], `${p}.positive`);
+      g.node('Div', [`${p}.e`, `${p}.d`], `${p}.negative`);
+      g.node('Less', [x, g.scalar(`${p}.zero`, 0)], `${p}.isNegative`);
+      return g.node('Where', [`${p}.isNegative`, `${p}.negative`, `${p}.positive`], out);
+    }
     case 'tanh':
       return g.node('Tanh', [x], out);
     case 'softmax':
@@ -384,6 +396,16 @@ const LEAKY_RELU: readonly Step[] = [
   ['Greater', ['x', '=0']],
   ['Where', ['$1', 'x', '$0']],
 ];
+const SIGMOID: readonly Step[] = [
+  ['Abs', ['x']],
+  ['Neg', ['$0']],
+  ['Exp', ['$1']],
+  ['Add', ['=1', '$2']],
+  ['Div', ['=1', '$3']],
+  ['Div', ['$2', '$3']],
+  ['Less', ['x', '=0']],
+  ['Where', ['$6', '$5', '$4']],
+];
 const SOFTPLUS: readonly Step[] = [
   ['Relu', ['x']],
   ['Abs', ['x']],
@@ -614,6 +636,10 @@ class ChainReader {
         if (last.activation === undefined) last.activation = 'identity';
         return this.advance(2);
       }
+    }
+    if (node.op === 'Abs' && tryMatch(SIGMOID) !== undefined) {
+      this.lastLayer(node).activation = 'sigmoid';
+      return this.advance(SIGMOID.length);
     }
     if (node.op === 'Relu' && tryMatch(SOFTPLUS) !== undefined) {
       this.lastLayer(node).activation = 'softplus';
