@@ -258,10 +258,13 @@ export function importONNX(bytes: unknown): ImportedONNX {
   if (b.length === 0) fail(WHERE, 'bytes', 'an ONNX file', 'no bytes');
 
   const model = decodeMessage(WHERE, 'model', b);
+  let opset: number | undefined;
   for (const op of model.messages(8, 'opset_import', 64)) {
     const domain = op.string(1, 'domain') ?? '';
     if (domain !== '' && domain !== 'ai.onnx') throw op.error(`imports the operator set of domain "${domain}", which deltaprop does not read`);
+    opset = op.int(2, 'version');
   }
+  if (opset === undefined || opset < 1) throw model.error('imports no version of the default operator set (every ONNX model must)');
   const graph = model.message(7, 'graph');
   if (graph === undefined) throw model.error('has no graph');
 
@@ -358,8 +361,8 @@ function readTensor(m: ProtoMessage, nameOverride: string | undefined, budget: n
     // float_data (4, packed fixed32) or double_data (10, packed fixed64); unpacked values are accepted too.
     const field = type === DOUBLE ? 10 : 4;
     for (const f of m.raw(field)) {
-      if (f.wire === LEN || (size === 4 && f.wire === FIXED32) || (size === 8 && f.wire === FIXED64)) chunks.push(f.data);
-      else throw m.error(`(tensor "${name}") has ${type === DOUBLE ? 'double' : 'float'}_data of wire type ${f.wire}`);
+      if ((f.wire === LEN && f.data.length % size === 0) || (size === 4 && f.wire === FIXED32) || (size === 8 && f.wire === FIXED64)) chunks.push(f.data);
+      else throw m.error(`(tensor "${name}") has ${type === DOUBLE ? 'double' : 'float'}_data of wire type ${f.wire} and ${f.data.length} bytes`);
     }
   }
   let length = 0;
