@@ -38,7 +38,7 @@ describe('tfjs-layers loads what toTFJS writes', () => {
         const net = makeNet(activation, depth, depth);
         const x = inputs();
         const artifacts = toTFJS(net);
-        const e = maxRelative(await runTFJS(artifacts as unknown as tf.io.ModelArtifacts, x), net.predict(x).data, 1);
+        const e = maxRelative(await runTFJS(artifacts, x), net.predict(x).data, 1);
         worst = Math.max(worst, e);
         expect(e, `depth ${depth}`).toBeLessThanOrEqual(TOLERANCE);
       }
@@ -48,7 +48,7 @@ describe('tfjs-layers loads what toTFJS writes', () => {
   it('a Sequential of Dense layers (kernel = Wᵀ), with a LeakyReLU layer where needed', async () => {
     const net = makeNet('leakyRelu', 2);
     const a = toTFJS(net);
-    const model = await tfl.loadLayersModel(tf.io.fromMemory(a as unknown as tf.io.ModelArtifacts));
+    const model = await tfl.loadLayersModel(tf.io.fromMemory(a));
     expect(model.layers.map((l) => l.getClassName())).toEqual(['Dense', 'LeakyReLU', 'Dense', 'LeakyReLU']);
     const kernel = model.layers[0]!.getWeights()[0]!;
     expect(kernel.shape).toEqual([5, 7]);
@@ -80,7 +80,7 @@ describe('tfjs-layers loads what toTFJS writes', () => {
     const net = makeNet('identity', 2);
     const s = scalingFor(net.output);
     const x = inputs(4);
-    const y = await runTFJS(exportTFJS('toTFJS', net, s) as unknown as tf.io.ModelArtifacts, x);
+    const y = await runTFJS(exportTFJS('toTFJS', net, s), x);
     expect(maxRelative(y, predictScaled(net, x, s), 1)).toBeLessThanOrEqual(TOLERANCE);
     const tanh = makeNet('tanh', 2);
     expect(() => exportTFJS('toTFJS', tanh, scalingFor(tanh.output))).toThrow(/net.scaling.output/);

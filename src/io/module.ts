@@ -98,7 +98,7 @@ function dense(W${T(': Float64Array')}, B${T(': Float64Array')}, inputs${T(': nu
 }`);
   // The forward pass of one sample, unrolled by layer.
   const body: string[] = [];
-  body.push('  let z = new Float64Array(input);');
+  body.push(`  let z${T(': Float64Array')} = new Float64Array(input);`);
   body.push(sIn !== undefined ? '  for (let j = 0; j < input; j++) z[j] = (x[j]' + T('!') + ' - inputShift[j]' + T('!') + ') / inputDivisor[j]' + T('!') + ';' : '  z.set(x);');
   view.layers.forEach((l, n) => {
     body.push(`  const a${n} = dense(layer${n}Weights, layer${n}Biases, ${l.inputs}, ${l.units}, z);`);

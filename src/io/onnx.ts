@@ -291,7 +291,7 @@ export function importONNX(bytes: unknown): ImportedONNX {
       if (attrs.size !== 1 || t === undefined || node.outputs.length !== 1) throw nodeError(node, 'is a Constant without a single tensor "value", which deltaprop does not read');
       const tm = t.message(5, 't');
       if (tm === undefined) throw nodeError(node, 'is a Constant whose "value" is not a tensor');
-      addTensor(readTensor(tm, node.outputs[0]!, budget));
+      addTensor(readTensor(tm, node.outputs[0], budget));
       continue;
     }
     nodes.push(node);

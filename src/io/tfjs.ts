@@ -259,7 +259,7 @@ export function importTFJS(artifacts: unknown): NetworkJSON {
       case 'Activation': {
         const act = own(c, 'activation');
         if (typeof act !== 'string' || FROM_TFJS[act] === undefined) fail(WHERE, `${arg}.config.activation`, `one of ${Object.keys(FROM_TFJS).map((k) => `'${k}'`).join(', ')}`, act);
-        if (act !== 'linear') setActivation(FROM_TFJS[act]!);
+        if (act !== 'linear') setActivation(FROM_TFJS[act]);
         break;
       }
       default:
@@ -313,7 +313,7 @@ function readData(artifacts: Record<string, unknown>): Uint8Array {
   if (d instanceof ArrayBuffer) return new Uint8Array(d);
   if (d instanceof Uint8Array) return d;
   if (Array.isArray(d) && d.every((b) => b instanceof ArrayBuffer)) {
-    const parts = d as ArrayBuffer[];
+    const parts = d;
     const out = new Uint8Array(parts.reduce((a, b) => a + b.byteLength, 0));
     let at = 0;
     for (const p of parts) {
