@@ -26,12 +26,12 @@ function record(key: string, value: number): void {
 
 describe('onnxruntime-web runs what toONNX writes', () => {
   for (const [label, activation] of ACTIVATIONS) {
-    it(`${label}: depths 1–4, float64 within ${F64_TOLERANCE} relative and float32 within ${F32_TOLERANCE}, opsets 13 and 17`, async () => {
+    it(`${label}: depths 1–4, float64 within ${F64_TOLERANCE} relative and float32 within ${F32_TOLERANCE} (opset 13; 17 too at depth 4)`, async () => {
       for (let depth = 1; depth <= 4; depth++) {
         const net = makeNet(activation, depth, depth);
         const x = inputs();
         const expected = predictFlat(net, x);
-        for (const opset of [13, 17]) {
+        for (const opset of depth === 4 ? [13, 17] : [13]) {
           const y64 = await runONNX(toONNX(net, { opset }), x, 'float64');
           const e64 = maxRelative(y64, expected, F64_FLOOR);
           record('float64 (relative above 0.01)', e64);
