@@ -62,7 +62,7 @@ export function exportModule(where: string, net: unknown, options: unknown, extr
   L.push(`// A deltaprop ${DELTAPROP_VERSION} network, ${describeShapes(view)}, as a standalone module written by toModule.`);
   L.push('// predict(x) returns exactly the bits that deltaprop\'s net.predict(x) returns: the weights are inlined');
   L.push('// exactly and the arithmetic is deltaprop\'s own (portable exp, log1p, tanh; sums in the same order).');
-  L.push('// Self-contained: no dependencies, no code built from strings, nothing global.');
+  L.push('// Self-contained: no dependencies, no code built from strings; it uses only JavaScript\'s own built-ins.');
   if (format === 'cjs') L.push("'use strict';");
   if (format === 'cjs' && ts) L.push('declare const module: { exports: unknown };');
   L.push('');
