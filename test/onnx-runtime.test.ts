@@ -4,7 +4,7 @@
  * float64 outputs agree with net.predict within 1e-12 relative, float32 within 1e-5.
  */
 import { describe, expect, it } from 'vitest';
-import { DeltapropError, elementwiseActivation, Network, toONNX } from '../src/index.js';
+import { DeltapropError, elementwiseActivation, leakyRelu, Network, toONNX } from '../src/index.js';
 import { exportONNX } from '../src/io/onnx.js';
 import { ACTIVATIONS, inputs, makeNet, maxRelative, predictFlat, predictScaled, runONNX, scalingFor } from './helpers/interop.js';
 
@@ -61,6 +61,23 @@ describe('onnxruntime-web runs what toONNX writes', () => {
         const plain = await runONNX(toONNX(net), x, 'float64');
         expect(maxRelative(plain, expected, 1e-300)).toBeGreaterThan(1e-3);
       }
+    }
+  });
+
+  it('every accepted opset (13 to 21) runs, in both precisions, with every activation in one network', async () => {
+    const net = Network.create({
+      input: 5,
+      layers: [
+        { units: 6, activation: 'sigmoid' }, { units: 6, activation: leakyRelu(0.1) }, { units: 6, activation: 'softplus' },
+        { units: 6, activation: 'tanh' }, { units: 6, activation: 'relu' }, { units: 6, activation: 'identity' }, { units: 3, activation: 'softmax' },
+      ],
+      seed: 2,
+    });
+    const x = inputs();
+    const expected = predictFlat(net, x);
+    for (let opset = 13; opset <= 21; opset++) {
+      expect(maxRelative(await runONNX(toONNX(net, { opset }), x, 'float64'), expected, F64_FLOOR), `opset ${opset}`).toBeLessThanOrEqual(F64_TOLERANCE);
+      expect(maxRelative(await runONNX(toONNX(net, { opset, precision: 'float32' }), x, 'float32'), expected, 1), `opset ${opset}`).toBeLessThanOrEqual(F32_TOLERANCE);
     }
   });
 
