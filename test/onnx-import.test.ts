@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeltapropError, fromONNX, Network, toONNX } from '../src/index.js';
 import { exportONNX, importONNX } from '../src/io/onnx.js';
-import { ProtoWriter } from '../src/io/protobuf.js';
+import { DELTAPROP_VERSION } from '../src/io/model-view.js';
+import { decodeMessage, ProtoWriter } from '../src/io/protobuf.js';
 import { ACTIVATIONS, inputs, makeNet, maxRelative, sameBits, sameNetwork, scalingFor } from './helpers/interop.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'onnx');
@@ -53,6 +54,24 @@ describe('fromONNX(toONNX(net))', () => {
     const bytes = toONNX(net);
     const copy = bytes.slice().buffer;
     expect(sameNetwork(fromONNX(copy), net)).toBe(true);
+  });
+});
+
+describe('what toONNX records', () => {
+  it("doc strings with deltaprop's version (package.json's) and the shapes; a symbolic batch dimension", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(DELTAPROP_VERSION).toBe(pkg.version);
+    const m = decodeMessage('test', 'model', toONNX(makeNet('relu', 2), { precision: 'float32', opset: 17 }));
+    expect(m.string(2, 'producer_name')).toBe('deltaprop');
+    expect(m.string(3, 'producer_version')).toBe(pkg.version);
+    expect(m.int(1, 'ir_version')).toBe(8);
+    expect(m.string(6, 'doc_string')).toBe(`Exported by deltaprop ${pkg.version}: input [batch, 5] → Dense 7 (relu) → Dense 6 (relu) → output [batch, 6], float32. Dense layers are Gemm(transB = 1) with W units × inputs.`);
+    const g = m.message(7, 'graph')!;
+    expect(g.string(10, 'doc_string')).toBe(`deltaprop ${pkg.version} fully connected network 5 → 7 relu → 6 relu, float32`);
+    const dims = g.message(11, 'input')!.message(2, 'type')!.message(1, 'tensor_type')!.message(2, 'shape')!.messages(1, 'dim', 8);
+    expect(dims.map((d) => d.string(2, 'dim_param') ?? d.int(1, 'dim_value'))).toEqual(['batch', 5]);
+    const gemm = g.messages(1, 'node', 100).find((n) => n.string(4, 'op_type') === 'Gemm')!;
+    expect(gemm.string(6, 'doc_string')).toBe('layer 0: A = Z·Wᵀ + B, W 7 × 5 (units × inputs)');
   });
 });
 
