@@ -49,3 +49,10 @@ export type { ClassFigures, ClassificationReport, OutputFigures, RegressionRepor
 export { Random } from './core/random.js';
 export { DeltapropError, TrainingError } from './core/errors.js';
 export type { MatrixLike } from './core/schema.js';
+export { toONNX } from './interop/onnx.js';
+export { fromONNX } from './interop/onnx-import.js';
+export type { ToONNXOptions } from './interop/onnx.js';
+export { fromTFJS, toTFJS } from './interop/tfjs.js';
+export type { TFJSArtifacts, TFJSInput, TFJSWeightSpec } from './interop/tfjs.js';
+export { toModule } from './interop/module.js';
+export type { ToModuleOptions } from './interop/module.js';

@@ -171,6 +171,24 @@ describe('examples (--quick)', () => {
   }, TIMEOUT);
 });
 
+describe('examples/interop (--quick)', () => {
+  it('interop: onnxruntime, tfjs and the standalone module agree with predict; fromONNX round trip exact', () => {
+    const { result } = run('interop');
+    type Figure = { bytes: number; difference: number };
+    const r = result as { onnx: { float64: Figure; float32: Figure }; roundTrip: boolean; tfjs: Figure & { weightRounding: number }; module: { characters: number; identical: boolean } };
+    expect(r.onnx.float64.difference).toBeLessThanOrEqual(1e-12);
+    expect(r.onnx.float32.difference).toBeLessThanOrEqual(1e-5);
+    expect(r.tfjs.difference).toBeLessThanOrEqual(1e-5);
+    expect(r.tfjs.weightRounding).toBeLessThanOrEqual(2 ** -24);
+    expect(r.roundTrip).toBe(true);
+    expect(r.module.identical).toBe(true);
+    // 784·128 + 128 + 128·10 + 10 = 101,770 parameters: 8 bytes each in float64, 4 in float32, plus the graph.
+    expect(r.onnx.float64.bytes).toBeGreaterThan(101_770 * 8);
+    expect(r.onnx.float32.bytes).toBeGreaterThan(101_770 * 4);
+    expect(r.onnx.float32.bytes).toBeLessThan(101_770 * 4 + 4096);
+  }, TIMEOUT);
+});
+
 describe('examples/mnist-data', () => {
   it('splits the 10,000 digits deterministically, every digit once', () => {
     const a = loadDigits({ seed: 1, train: 8000, test: 2000 });

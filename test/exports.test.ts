@@ -33,6 +33,11 @@ import type {
   SgdOptions,
   Split,
   SplitOptions,
+  TFJSArtifacts,
+  TFJSInput,
+  TFJSWeightSpec,
+  ToModuleOptions,
+  ToONNXOptions,
   Trace,
   AbortSignalLike,
   Adam,
@@ -82,6 +87,8 @@ describe('exports', () => {
         'fitScaling',
         'invertScaling',
         'labelTargets',
+        'fromONNX',
+        'fromTFJS',
         'leakyRelu',
         'losses',
         'earlyStopping',
@@ -93,6 +100,9 @@ describe('exports', () => {
         'scalingToJSON',
         'sgd',
         'trainTestSplit',
+        'toModule',
+        'toONNX',
+        'toTFJS',
       ].sort(),
     );
   });
@@ -131,6 +141,11 @@ describe('exports', () => {
       SgdOptions,
       Split<number[][], string[]>,
       SplitOptions,
+      TFJSArtifacts,
+      TFJSInput,
+      TFJSWeightSpec,
+      ToModuleOptions,
+      ToONNXOptions,
       Trace,
       AbortSignalLike,
       Adam,
@@ -155,8 +170,8 @@ describe('exports', () => {
       Sgd,
       TrainerOptions,
     ];
-    const count: All['length'] = 54;
-    expect(count).toBe(54);
+    const count: All['length'] = 59;
+    expect(count).toBe(59);
   });
 
   it('has the error hierarchy the docs describe', () => {

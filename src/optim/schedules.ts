@@ -15,7 +15,7 @@
  * A schedule may also be a function `(batch, epoch) => multiplier`.
  */
 import { DeltapropError, fail } from '../core/errors.js';
-import { cos } from '../core/math.js';
+import { cos } from '../core/trig.js';
 import { checkOptionNames, nonNegativeFinite, positiveFinite, positiveInteger, toOptions } from '../core/schema.js';
 import { unitInterval } from './optimizer.js';
 
