@@ -746,3 +746,39 @@ describe('through training', () => {
     expect(net.params.values[0]).toBe(start + 2);
   });
 });
+
+describe("a user's optimizer that throws", () => {
+  // BUG (src/train/trainer.ts, runBatch's catch): when a user's optimizer throws from inside step()
+  // after writing some parameters, the TrainingError says "the loss or an activation threw … the
+  // weights are those before that batch", but nothing restores them: the half-made step stays.
+  // Proposed fix: take the backup of θ for every optimizer (not only those without undo) or at least
+  // for user optimizers, restore it in the catch when the step had begun, and say in the message that
+  // the optimizer threw.
+  it.fails('leaves the weights of before that batch, as the TrainingError says', () => {
+    let n = 0;
+    const own: Optimizer = {
+      name: 'throws',
+      learningRate: 0.1,
+      weightDecay: 0,
+      init: () => undefined,
+      step(params) {
+        params.values[0] = params.values[0]! + 1;
+        if (++n === 2) throw new Error('boom');
+        return true;
+      },
+      state: () => ({ name: 'throws' }),
+      load: () => undefined,
+    };
+    const net = mid();
+    const start = net.params.values[0]!;
+    let message = '';
+    try {
+      net.fit(X, Y, { loss: 'l2', optimizer: own, batchSize: 3, epochs: 1, shuffle: false });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('boom');
+    expect(message).toContain('before that batch');
+    expect(net.params.values[0]).toBe(start + 1); // today: start + 2
+  });
+});
