@@ -782,3 +782,19 @@ describe("a user's optimizer that throws", () => {
     expect(net.params.values[0]).toBe(start + 1); // today: start + 2
   });
 });
+
+describe('one optimizer object, two Trainers', () => {
+  // DOUBT (src/train/trainer.ts, Trainer.create / the constructor's optimizer.init): an optimizer object
+  // can be given to a second Trainer while a first one still uses it. The second init() silently rebinds
+  // it (and resets its moments); the first Trainer's next batch then fails with "the loss or an
+  // activation threw … Optimizer.step: argument "params" must be the Params store given to init()".
+  // Proposed fix: reject it when the second Trainer is made, as for a network being trained
+  // (keep the Trainer that holds an optimizer in a WeakMap, released in finish()/fail()), or document it.
+  it.fails('is rejected when the second Trainer is made, with a message that says so', () => {
+    const a = mid(), b = mid();
+    const opt = adam();
+    const ta = a.trainer(X, Y, { loss: 'l2', optimizer: opt, batchSize: 3, epochs: 2 });
+    expectDeltapropError(() => b.trainer(X, Y, { loss: 'l2', optimizer: opt, batchSize: 3, epochs: 2 }), 'Network.trainer', 'optimizer');
+    expect(ta.step()).toBe(true);
+  });
+});
