@@ -228,6 +228,29 @@ describe("a user's schedule function", () => {
     expect((error as Error).message).not.toContain('the loss or an activation');
     expect((error as Error).message).toContain('schedule');
   });
+  // BUG (src/train/trainer.ts, runBatch, after `lr = …; wd = …`): the multiplier is checked to be finite
+  // and ≥ 0, but not what it makes of α and λ: a schedule growing past 1 (stepDecay and exponentialDecay
+  // accept factor > 1) makes λ_t = λ·m ≥ 1, or α·m overflows to Infinity, and the built-in step's argument
+  // check throws a DeltapropError that the catch reports as "the loss or an activation threw … Optimizer.step:
+  // argument "weightDecay" must be a number in [0, 1), got 1.2". Proposed fix: check α_t finite and λ_t < 1
+  // right there and throw a TrainingError naming the schedule, the batch and the product.
+  it.fails('a multiplier that makes λ_t ≥ 1 or α_t infinite is reported as the schedule’s, not the loss’s', () => {
+    const cases: Array<[number, number, ScheduleFunction | Schedule]> = [
+      [0.01, 0.3, schedules.stepDecay({ every: 1, factor: 2 })], // epoch 3: m = 4, λ_t = 1.2
+      [10, 0, () => 1e308], // α_t = Infinity
+    ];
+    for (const [learningRate, weightDecay, schedule] of cases) {
+      let error: unknown;
+      try {
+        net().fit(X, Y, { loss: 'l2', optimizer: sgd({ learningRate, weightDecay }), schedule, batchSize: 6, epochs: 4 });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(TrainingError);
+      expect((error as Error).message).toContain('schedule');
+      expect((error as Error).message).not.toContain('the loss or an activation');
+    }
+  });
 });
 
 describe('bad schedule options', () => {
