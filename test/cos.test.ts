@@ -4,7 +4,7 @@
  * points a cosine schedule uses (πt/T), its exact values and its range (NaN outside ±2^20·π/2).
  */
 import { describe, expect, it } from 'vitest';
-import { cos } from '../src/core/math.js';
+import { cos } from '../src/core/trig.js';
 import { Random } from '../src/core/random.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -194,20 +194,13 @@ describe('cos against the reference and Math.cos', () => {
     expect(worstMath).toBeLessThanOrEqual(1);
     expect(worstUlp).toBeLessThanOrEqual(EXACT_BOUND);
     expect(near).toBe(150); // t = T/2 for every even T
-    // Near π/2 the result is ~6e-17 with an absolute error ~3.5e-27 (see the it.fails below): it
-    // vanishes in the schedule's 1 + cos.
+    // Near π/2 the result is ~6e-17; whatever its error, it vanishes in the schedule's 1 + cos.
     expect(worstAbs).toBeLessThan(1e-26);
     expect(1 + cos(Math.PI / 2)).toBe(1);
   });
 
-  // BUG (doc, src/core/math.ts, the comment of cos): "within about 1 ulp for |x| ≤ 10⁵" does not hold
-  // near odd multiples of π/2. x − n·PIO2_HI − n·PIO2_LO carries PIO2_LO's own rounding error
-  // (≈ 3.5e-27 against the true π/2 − PIO2_HI), which is 2.9e5 ulps of cos(fl(π/2)) ≈ 6.1e-17 (Math.cos: 0.12 ulp); 9.6e4 at fl(3π/2);
-  // up to 6.4e-22 absolute at the odd multiples of π/2 below 1e5.
-  // fdlibm redoes the reduction with a second and third 33-bit part of π/2 (pio2_2, pio2_2t, pio2_3,
-  // pio2_3t) when r has lost bits; alternatively the comment should state the absolute error bound
-  // near the zeros. The cosine schedule is unaffected (1 + cos rounds the error away).
-  it.fails('is within 1 ulp of the exact value at fl(π/2) and fl(3π/2)', () => {
+  // π/2 in three parts (fdlibm's reduction) keeps the relative error small even where cos is near 0.
+  it('is within 1 ulp of the exact value at fl(π/2) and fl(3π/2)', () => {
     for (const x of [Math.PI / 2, (3 * Math.PI) / 2, -Math.PI / 2]) {
       expect(ulpError(cos(x), cosRef(x))).toBeLessThanOrEqual(1);
     }

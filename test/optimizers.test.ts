@@ -518,11 +518,8 @@ describe('undo() and non-finite steps', () => {
     });
   }
 
-  // BUG (src/optim/sgd.ts, adam.ts, rmsprop.ts, undo()): undo() copies the `before` buffers back
-  // unconditionally; after init() (and after load()) they are the zeros init allocated, so an undo
-  // before any step sets every parameter to 0. Undo should be a no-op until a step has been taken
-  // (a `canUndo` flag set by a successful step, cleared by init/load/undo).
-  it.fails('undo() right after init() or load() leaves the parameters as they are', () => {
+  // undo() does nothing until a step has succeeded (init and load leave nothing to undo).
+  it('undo() right after init() or load() leaves the parameters as they are', () => {
     for (const [, factory] of FACTORIES) {
       const net = mid();
       const values = net.params.values.slice();
@@ -538,21 +535,28 @@ describe('undo() and non-finite steps', () => {
     }
   });
 
-  // DOUBT (src/optim/optimizer.ts, the doc of undo): "restores the parameters and the state of before
-  // the last successful step", but a failed step overwrites the `before` buffers with its own
-  // starting point, so undo() after a failed step is a no-op instead of undoing the last successful one.
-  it.fails('undo() after a failed step undoes the last successful step, as its doc says', () => {
+  // A failed step has already restored everything itself, so undo() after it does nothing: the
+  // state stays that of after the last successful step (undo's doc: only a step that succeeded).
+  it('undo() after a failed step does nothing; undo() twice undoes one step', () => {
     const net = mid();
     const opt = adam({ learningRate: 0.01 });
     opt.init(net.params);
     stepAll(opt, net, 0, 1);
     const a = fullState(opt, net);
     stepAll(opt, net, 1, 2);
+    const b = fullState(opt, net);
     setGradients(net, 2);
     net.params.grads[0] = NaN;
     expect(opt.step(net.params, 0.01, 0)).toBe(false);
+    expect(fullState(opt, net)).toBe(b);
     opt.undo();
-    expect(fullState(opt, net)).toBe(a);
+    expect(fullState(opt, net)).toBe(b);
+    stepAll(opt, net, 2, 3);
+    opt.undo();
+    expect(fullState(opt, net)).toBe(b);
+    opt.undo();
+    expect(fullState(opt, net)).toBe(b);
+    expect(a).not.toBe(b);
   });
 });
 
@@ -748,13 +752,8 @@ describe('through training', () => {
 });
 
 describe("a user's optimizer that throws", () => {
-  // BUG (src/train/trainer.ts, runBatch's catch): when a user's optimizer throws from inside step()
-  // after writing some parameters, the TrainingError says "the loss or an activation threw … the
-  // weights are those before that batch", but nothing restores them: the half-made step stays.
-  // Proposed fix: take the backup of θ for every optimizer (not only those without undo) or at least
-  // for user optimizers, restore it in the catch when the step had begun, and say in the message that
-  // the optimizer threw.
-  it.fails('leaves the weights of before that batch, as the TrainingError says', () => {
+  // The Trainer keeps a copy of θ for a user's optimizer and puts it back when its step throws.
+  it('leaves the weights of before that batch, as the TrainingError says', () => {
     let n = 0;
     const own: Optimizer = {
       name: 'throws',
@@ -779,18 +778,14 @@ describe("a user's optimizer that throws", () => {
     }
     expect(message).toContain('boom');
     expect(message).toContain('before that batch');
-    expect(net.params.values[0]).toBe(start + 1); // today: start + 2
+    expect(message).toContain("the optimizer 'throws' threw");
+    expect(net.params.values[0]).toBe(start + 1);
   });
 });
 
 describe('one optimizer object, two Trainers', () => {
-  // DOUBT (src/train/trainer.ts, Trainer.create / the constructor's optimizer.init): an optimizer object
-  // can be given to a second Trainer while a first one still uses it. The second init() silently rebinds
-  // it (and resets its moments); the first Trainer's next batch then fails with "the loss or an
-  // activation threw … Optimizer.step: argument "params" must be the Params store given to init()".
-  // Proposed fix: reject it when the second Trainer is made, as for a network being trained
-  // (keep the Trainer that holds an optimizer in a WeakMap, released in finish()/fail()), or document it.
-  it.fails('is rejected when the second Trainer is made, with a message that says so', () => {
+  // An optimizer holds the state of one run: a second unfinished Trainer cannot take it over.
+  it('is rejected when the second Trainer is made, with a message that says so', () => {
     const a = mid(), b = mid();
     const opt = adam();
     const ta = a.trainer(X, Y, { loss: 'l2', optimizer: opt, batchSize: 3, epochs: 2 });

@@ -49,6 +49,8 @@ export class Adam implements Optimizer {
   readonly epsilon: number;
   readonly weightDecay: number;
   private params: Params | undefined;
+  /** Whether the last step succeeded and has not been undone. */
+  private canUndo = false;
   private before = new Float64Array(0);
   private m = new Float64Array(0);
   private v = new Float64Array(0);
@@ -76,6 +78,7 @@ export class Adam implements Optimizer {
 
   init(params: Params): void {
     checkStepArguments('Optimizer.init', params, params, 1, 0);
+    this.canUndo = false;
     const n = params.length;
     this.params = params;
     this.before = new Float64Array(n);
@@ -121,6 +124,7 @@ export class Adam implements Optimizer {
     this.t++;
     this.beta1Power = b1Power;
     this.beta2Power = b2Power;
+    this.canUndo = true;
     if (s !== 0) {
       this.undo();
       return false;
@@ -129,7 +133,8 @@ export class Adam implements Optimizer {
   }
 
   undo(): void {
-    if (this.params === undefined) return;
+    if (this.params === undefined || !this.canUndo) return;
+    this.canUndo = false;
     this.params.values.set(this.before);
     this.m.set(this.mBefore);
     this.v.set(this.vBefore);
@@ -158,6 +163,7 @@ export class Adam implements Optimizer {
     this.beta2Power = p2;
     this.m.set(m);
     this.v.set(v);
+    this.canUndo = false;
   }
 }
 

@@ -32,7 +32,10 @@ export interface Optimizer {
    * parameters and their own state to before the step and return false.
    */
   step(params: Params, learningRate: number, weightDecay: number): boolean;
-  /** Restores the parameters and the state of before the last successful `step` (optional; the built-ins have it). */
+  /**
+   * Restores the parameters and the state of before the last `step`, when that step succeeded and has not
+   * been undone yet; otherwise does nothing (optional; the built-ins have it).
+   */
   undo?(): void;
   /** The state (moments, step count) as plain JSON values. */
   state(): OptimizerState;

@@ -43,6 +43,8 @@ export class Rmsprop implements Optimizer {
   readonly momentum: number;
   readonly weightDecay: number;
   private params: Params | undefined;
+  /** Whether the last step succeeded and has not been undone. */
+  private canUndo = false;
   private before = new Float64Array(0);
   private square = new Float64Array(0);
   private squareBefore = new Float64Array(0);
@@ -64,6 +66,7 @@ export class Rmsprop implements Optimizer {
 
   init(params: Params): void {
     checkStepArguments('Optimizer.init', params, params, 1, 0);
+    this.canUndo = false;
     const n = params.length, nb = this.momentum > 0 ? n : 0;
     this.params = params;
     this.before = new Float64Array(n);
@@ -103,6 +106,7 @@ export class Rmsprop implements Optimizer {
         s += next * 0 + sq * 0;
       }
     }
+    this.canUndo = true;
     if (s !== 0) {
       this.undo();
       return false;
@@ -111,7 +115,8 @@ export class Rmsprop implements Optimizer {
   }
 
   undo(): void {
-    if (this.params === undefined) return;
+    if (this.params === undefined || !this.canUndo) return;
+    this.canUndo = false;
     this.params.values.set(this.before);
     this.square.set(this.squareBefore);
     this.buffer.set(this.bufferBefore);
@@ -130,6 +135,7 @@ export class Rmsprop implements Optimizer {
     for (let i = 0; i < square.length; i++) if (square[i]! < 0) fail(where, 'state.square', 'non-negative values', `${square[i]} at index ${i}`);
     this.square.set(square);
     this.buffer.set(buffer);
+    this.canUndo = false;
   }
 }
 

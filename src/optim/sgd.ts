@@ -43,6 +43,8 @@ export class Sgd implements Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
   private params: Params | undefined;
+  /** Whether the last step succeeded and has not been undone. */
+  private canUndo = false;
   /** θ before the last step. */
   private before = new Float64Array(0);
   /** The velocity v, and its value before the last step. */
@@ -65,6 +67,7 @@ export class Sgd implements Optimizer {
 
   init(params: Params): void {
     checkStepArguments('Optimizer.init', params, params, 1, 0);
+    this.canUndo = false;
     this.params = params;
     this.before = new Float64Array(params.length);
     const n = this.momentum > 0 ? params.length : 0;
@@ -78,6 +81,7 @@ export class Sgd implements Optimizer {
     const p = checkStepArguments('Optimizer.step', this.params, params, learningRate, weightDecay);
     this.stepsBefore = this.steps;
     const ok = this.momentum > 0 ? this.stepMomentum(p, learningRate, weightDecay) : this.stepPlain(p, learningRate, weightDecay);
+    this.canUndo = true;
     if (!ok) this.undo();
     else this.steps++;
     return ok;
@@ -134,7 +138,8 @@ export class Sgd implements Optimizer {
   }
 
   undo(): void {
-    if (this.params === undefined) return;
+    if (this.params === undefined || !this.canUndo) return;
+    this.canUndo = false;
     this.params.values.set(this.before);
     if (this.momentum > 0) this.velocity.set(this.velocityBefore);
     this.steps = this.stepsBefore;
@@ -152,6 +157,7 @@ export class Sgd implements Optimizer {
     const velocity = readBuffer(where, 'state.velocity', s['velocity'], this.velocity.length);
     this.steps = steps;
     this.velocity.set(velocity);
+    this.canUndo = false;
   }
 }
 

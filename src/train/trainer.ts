@@ -19,11 +19,11 @@ import type { FromJSONOptions } from '../io/json.js';
 import { gatherRows } from '../kernels/js.js';
 import { backward, createWorkspace, forward, type GradientViews, gradientViews, type Workspace } from '../model/backprop.js';
 import { checkTargets, fusedDelta, type Loss, losses, resolveLoss } from '../model/losses.js';
-import { adam, adamw } from '../optim/adam.js';
+import { Adam, adam, adamw } from '../optim/adam.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
-import { rmsprop } from '../optim/rmsprop.js';
+import { Rmsprop, rmsprop } from '../optim/rmsprop.js';
 import { resolveSchedule, type Schedule, scheduleFromJSON } from '../optim/schedules.js';
-import { sgd } from '../optim/sgd.js';
+import { Sgd, sgd } from '../optim/sgd.js';
 import { type Scorer, scorerFor } from './accuracy.js';
 import { type EarlyStopping, earlyStopping } from './callbacks.js';
 import {
@@ -70,6 +70,9 @@ export function setNetworkReader(reader: (json: unknown, options?: FromJSONOptio
   readNetwork = reader;
 }
 
+/** The unfinished Trainer using each optimizer object: one optimizer trains one run at a time. */
+const optimizerOwners = new WeakMap<Optimizer, object>();
+
 export class Trainer {
   /** The network being trained. */
   readonly network: TrainingModel;
@@ -100,7 +103,9 @@ export class Trainer {
   private readonly full: Workspace;
   private readonly tail: Workspace | undefined;
   private readonly grads: GradientViews;
-  /** θ before the current step, for an optimizer without undo(). */
+  /** Whether the optimizer is a built-in one (they undo their own steps). */
+  private readonly builtinOptimizer: boolean;
+  /** θ before the current step, for a user's optimizer. */
   private readonly backup: Float64Array;
   private readonly history: EpochStats[] = [];
   /** Completed epochs, the next batch's index in its epoch, and batches done in all (t). */
@@ -146,7 +151,8 @@ export class Trainer {
     this.full = createWorkspace(net.input, net.layers, r.batchSize);
     this.tail = N % r.batchSize > 0 ? createWorkspace(net.input, net.layers, N % r.batchSize) : undefined;
     this.grads = gradientViews(net.layers, net.params);
-    this.backup = new Float64Array(r.optimizer.undo === undefined ? net.params.length : 0);
+    this.builtinOptimizer = r.optimizer instanceof Sgd || r.optimizer instanceof Adam || r.optimizer instanceof Rmsprop;
+    this.backup = new Float64Array(this.builtinOptimizer ? 0 : net.params.length);
     this.validation = r.validation === undefined ? undefined : { ...r.validation, ws: createWorkspace(net.input, net.layers, r.validation.x.rows, false) };
     for (const c of r.callbacks) c.init(net.params.length);
     r.optimizer.init(net.params);
@@ -159,6 +165,12 @@ export class Trainer {
     checkFree(where, net);
     const loss = o['loss'] === undefined ? defaultLoss(net) : resolveLoss(where, 'options.loss', o['loss']);
     const optimizer = resolveOptimizer(where, o);
+    if (optimizerOwners.has(optimizer)) {
+      throw new DeltapropError(
+        `${where}: argument "options.optimizer" is used by another Trainer that has not finished; an optimizer holds the state of one run — ` +
+          'make a new one (sgd(), adam(), …) for each run, or stop() the other Trainer first',
+      );
+    }
     const schedule = o['schedule'] === undefined ? undefined : resolveSchedule(where, 'options.schedule', o['schedule']);
     const batchSize = o['batchSize'] === undefined ? 32 : positiveInteger(where, 'options.batchSize', o['batchSize']);
     const epochs = o['epochs'] === undefined ? 10 : positiveInteger(where, 'options.epochs', o['epochs']);
@@ -192,6 +204,7 @@ export class Trainer {
     if (explicitSeed === undefined) net.state.unseededFits++;
     schedule?.reset?.();
     net.state.trainer = trainer;
+    optimizerOwners.set(optimizer, trainer);
     return trainer;
   }
 
@@ -273,24 +286,28 @@ export class Trainer {
     this.running = true;
   }
 
-  private finish(): void {
+  private release(): void {
     this.finished = true;
     if (this.network.state.trainer === this) this.network.state.trainer = undefined;
+    if (optimizerOwners.get(this.optimizer) === this) optimizerOwners.delete(this.optimizer);
+  }
+
+  private finish(): void {
+    this.release();
     for (const c of this.callbacks) {
       if (c.finish(this.epochsDone, this.network.params.values)) this.restoredEpoch = c.bestEpochSoFar;
     }
   }
 
   private fail(error: unknown): never {
-    this.finished = true;
-    if (this.network.state.trainer === this) this.network.state.trainer = undefined;
+    this.release();
     throw error;
   }
 
   /** Restores θ (and the optimizer's state) to before the last step. */
   private rollback(): void {
     if (this.optimizer.undo !== undefined) this.optimizer.undo();
-    else this.network.params.values.set(this.backup);
+    if (!this.builtinOptimizer) this.network.params.values.set(this.backup);
   }
 
   private diverged(what: string, batch: number, lastLoss: number, lr: number): TrainingError {
@@ -330,23 +347,38 @@ export class Trainer {
       if (this.score !== undefined) this.hits += this.score(z, ws.targets);
       backward(layers, ws, this.loss, this.fused, this.grads);
       let m = 1;
+      const at = `batch ${this.t} (epoch ${epoch}, batch ${b + 1})`;
+      const stopped = (what: string): TrainingError =>
+        new TrainingError(`${this.where}: ${what}. Training stopped; the weights are those before that batch.`, epoch, b + 1, this.lastLoss);
       if (this.schedule !== undefined) {
-        m = this.schedule.factor(this.t, this.epochsDone, this.totalBatches);
+        const name = this.schedule.name;
+        try {
+          m = this.schedule.factor(this.t, this.epochsDone, this.totalBatches);
+        } catch (error) {
+          throw stopped(`the schedule '${name}' threw for ${at}: ${errorMessage(error)}`);
+        }
         if (typeof m !== 'number' || !Number.isFinite(m) || m < 0) {
-          throw new TrainingError(
-            `${this.where}: the schedule '${this.schedule.name}' returned ${describe(m)} for batch ${this.t} (epoch ${epoch}, batch ${b + 1}); a multiplier must be a finite number ≥ 0. Training stopped; the weights are those before that batch.`,
-            epoch,
-            b + 1,
-            this.lastLoss,
-          );
+          throw stopped(`the schedule '${name}' returned ${describe(m)} for ${at}; a multiplier must be a finite number ≥ 0`);
         }
       }
       lr = m === 1 ? this.optimizer.learningRate : this.optimizer.learningRate * m;
       const wd = m === 1 ? this.optimizer.weightDecay : this.optimizer.weightDecay * m;
-      if (this.optimizer.undo === undefined) this.backup.set(params.values);
-      const ok = this.optimizer.step(params, lr, wd);
+      if (!Number.isFinite(lr) || !(wd < 1)) {
+        throw stopped(
+          `the schedule '${this.schedule!.name}' multiplier ${m} for ${at} makes the learning rate ${lr} and the weight decay ${wd}; ` +
+            'the learning rate must stay finite and the weight decay below 1',
+        );
+      }
+      if (!this.builtinOptimizer) this.backup.set(params.values);
+      let ok: boolean;
+      try {
+        ok = this.optimizer.step(params, lr, wd);
+      } catch (error) {
+        if (!this.builtinOptimizer) params.values.set(this.backup);
+        throw stopped(`the optimizer '${this.optimizer.name}' threw in step() at ${at}: ${errorMessage(error)} (its own state may not be restored)`);
+      }
       if (ok !== true) {
-        if (this.optimizer.undo === undefined) params.values.set(this.backup);
+        if (!this.builtinOptimizer) params.values.set(this.backup);
         throw this.diverged('a weight became non-finite', b + 1, batchLoss, lr);
       }
       this.lastLoss = batchLoss;
