@@ -12,6 +12,7 @@ import { createArena, getBackend, setBackend } from '../src/kernels/index.js';
 import * as js from '../src/kernels/js.js';
 import { decodeBase64 } from '../src/kernels/wasm.js';
 import { HEAP_BASE, WASM_BASE64, WASM_SIZE } from '../src/kernels/wasm-bytes.js';
+import { kernelScenario } from './helpers/kernel-scenario.js';
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 
@@ -60,6 +61,14 @@ describe('the backend switch', () => {
     expect(() => setBackend('gpu' as 'js')).toThrow(DeltapropError);
     expect(() => setBackend('gpu' as 'js')).toThrow(/setBackend: argument "backend" must be 'auto', 'wasm' or 'js', got "gpu"/);
     expect(getBackend()).toBe('wasm');
+  });
+
+  it('every kernel on a fixed seed: both backends give the same hash of the bits (the browser test checks Chromium against it)', () => {
+    const wasm = kernelScenario('wasm'), jsRun = kernelScenario('js');
+    expect(wasm.backend).toBe('wasm');
+    expect(wasm.fallbacks).toBe(0);
+    expect(jsRun.backend).toBe('js');
+    expect(wasm.hash).toBe(jsRun.hash);
   });
 
   it('both backends return the same bits', () => {
