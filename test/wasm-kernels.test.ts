@@ -247,6 +247,14 @@ describe('wasm columnSums, gatherRows', () => {
       js.gatherRows(ref, src, order, start);
       expectSameBits(out.data, ref.data, `start ${start}`);
     }
+    // from training data outside the arena into a batch inside: copied in JavaScript, not a fallback
+    const outside = new Matrix(rows, n, src.data.slice());
+    const plainOrder = order.slice();
+    out.data.fill(Number.NaN);
+    ar.kernels.gatherRows(out, outside, plainOrder, 2);
+    js.gatherRows(ref, src, order, 2);
+    expectSameBits(out.data, ref.data, 'from outside');
+    expect(ar.fallbacks).toBe(0);
   });
 });
 

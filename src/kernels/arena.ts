@@ -21,7 +21,9 @@
  *   bias, order) is a view of this arena's memory (a `subarray` of a taken array counts): one
  *   `buffer ===` comparison per operand decides, and a call with an operand outside runs the
  *   JavaScript kernel instead (the same bits, slower) and counts one in `arena.fallbacks`. Tests
- *   of wiring should assert that `fallbacks` stays 0 in training.
+ *   of wiring should assert that `fallbacks` stays 0 in training. One exception: `gatherRows`
+ *   from a `src` outside the arena (the training data, left in JavaScript memory) into an `out`
+ *   inside is the expected way to fill a batch; it copies in JavaScript and is not counted.
  * - Kernels neither allocate nor validate, as in ./js.ts: shapes are the caller's business.
  * - The backend is fixed for the life of an arena; `setBackend` applies to arenas made after it.
  *   Both backends return the same bits, so a network may move between arenas of either kind.
