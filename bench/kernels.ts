@@ -179,6 +179,42 @@ export function benchKernels(workloads: readonly Workload[] = ['standard']): Ker
   return results;
 }
 
+export interface LinearBench {
+  name: string;
+  size: string;
+  /** Median µs per call, JavaScript and WebAssembly kernels. */
+  usJs: number;
+  usWasm: number;
+}
+
+/** The linear kernels of one batch of the standard workload, both backends, operands in arenas. */
+export function benchLinear(): LinearBench[] {
+  const P = 784 * 128 + 128 + 128 * 10 + 10; // parameters of 784-128-10
+  const make = (backend: 'js' | 'wasm') => {
+    const ar = createArena(3 * P + 4 * 32 * 128 + 8000 * 2, backend);
+    const rng = new Random(9);
+    const w = ar.take(P), g = ar.take(P), backup = ar.take(P);
+    for (let i = 0; i < P; i++) { w[i] = rng.uniform(-1, 1); g[i] = rng.uniform(-1, 1) * 1e-3; }
+    const a = ar.takeMatrix(32, 128), z = ar.takeMatrix(32, 128), d = ar.takeMatrix(32, 128), sums = ar.take(128);
+    for (let i = 0; i < a.data.length; i++) { a.data[i] = rng.uniform(-1, 1); d.data[i] = rng.uniform(-1, 1); }
+    const k = ar.kernels;
+    return [
+      ['sgdUpdate + backup', `${P} values`, () => void k.sgdUpdate(w, g, 1e-9, 0, backup)],
+      ['reluForward', '32 × 128', () => k.reluForward(z.data, a.data)],
+      ['reluBackward', '32 × 128', () => k.reluBackward(z.data, d.data, a.data)],
+      ['columnSums', '32 × 128', () => k.columnSums(sums, d, 1 / 32)],
+    ] as const;
+  };
+  const js = make('js'), wasm = make('wasm');
+  return js.map(([name, size, fjs], i) => {
+    const fwasm = wasm[i]![2];
+    const cj = callsPerRep(fjs), cw = callsPerRep(fwasm);
+    const tj: number[] = [], tw: number[] = [];
+    for (let r = 0; r < REPS; r++) { tj.push(timeRep(fjs, cj)); tw.push(timeRep(fwasm, cw)); }
+    return { name, size, usJs: median(tj) * 1000, usWasm: median(tw) * 1000 };
+  });
+}
+
 function main(): void {
   const arg = process.argv[2];
   const workloads: Workload[] = arg === 'standard' || arg === 'wide' ? [arg] : ['standard', 'wide'];
@@ -196,6 +232,11 @@ function main(): void {
       `${r.name.padEnd(8)}${r.shape.padEnd(28)}${cell(r.gflopsFast, r.gflopsFastBest)}${cell(r.gflopsWasm, r.gflopsWasmBest)}` +
         `${(r.gflopsWasm / r.gflopsFast).toFixed(2).padStart(8)}×${cell(r.gflopsNaive, r.gflopsNaiveBest)}`,
     );
+  }
+  console.log(`\nlinear kernels of one standard batch: µs per call, median`);
+  console.log(`${'kernel'.padEnd(22)}${'size'.padEnd(16)}${'js'.padStart(10)}${'wasm'.padStart(10)}${'js/wasm'.padStart(9)}`);
+  for (const r of benchLinear()) {
+    console.log(`${r.name.padEnd(22)}${r.size.padEnd(16)}${r.usJs.toFixed(2).padStart(10)}${r.usWasm.toFixed(2).padStart(10)}${(r.usJs / r.usWasm).toFixed(1).padStart(8)}×`);
   }
 }
 

@@ -1,7 +1,7 @@
 // Generates deltaprop's WebAssembly kernels: the WAT text below is assembled with wabt into
 // src/kernels/wasm-bytes.ts (the bytes, base64) and src/kernels/wasm-kernels.wat (the text, for review).
 //
-//   node scripts/gen-wasm.mjs          writes both files
+//   npm run gen:wasm                   (node scripts/gen-wasm.mjs) writes both files
 //   node scripts/gen-wasm.mjs --check  exits 1 if either file differs from what this script makes
 //
 // test/wasm-generator.test.ts regenerates them and checks they are byte-identical to the committed ones.
