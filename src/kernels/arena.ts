@@ -24,7 +24,10 @@
  *   of wiring should assert that `fallbacks` stays 0 in training. One exception: `gatherRows`
  *   from a `src` outside the arena (the training data, left in JavaScript memory) into an `out`
  *   inside is the expected way to fill a batch; it copies in JavaScript and is not counted.
- * - Kernels neither allocate nor validate, as in ./js.ts: shapes are the caller's business.
+ *   On the JS backend every array is fine and `fallbacks` stays 0.
+ * - Kernels neither allocate nor validate, as in ./js.ts: shapes are the caller's business. On
+ *   WebAssembly a wrong shape writes over the arena's neighbouring arrays (or traps at the end of
+ *   the memory) instead of being ignored as out-of-range typed-array writes are.
  * - The backend is fixed for the life of an arena; `setBackend` applies to arenas made after it.
  *   Both backends return the same bits, so a network may move between arenas of either kind.
  * - `dispose()` detaches every view taken from a WebAssembly arena (they read as length 0), so a
