@@ -367,3 +367,35 @@ describe('wasm relu and leakyRelu, forward and backward', () => {
     });
   }
 });
+
+describe('wasm products on 300 random shapes and values', () => {
+  it('equal the naive references bit for bit, every one', () => {
+    const rng = new Random(31337);
+    const ar = arena(5 * 40 * 300 + 4 * 40);
+    const [A, B, Bt, At, O] = [0, 1, 2, 3, 4].map(() => ar.take(40 * 300));
+    const bias = ar.take(40);
+    const dim = (max: number): number => Math.floor(rng.uniform(0, max + 1));
+    for (let t = 0; t < 300; t++) {
+      const m = dim(13), n = dim(13), k = t % 10 === 0 ? 257 + dim(40) : dim(20);
+      const pick = t % 3 === 0 ? special : (r: Random): number => r.uniform(-1, 1);
+      const view = (x: Float64Array, rows: number, cols: number): Matrix => {
+        const v = x.subarray(0, rows * cols);
+        for (let i = 0; i < v.length; i++) v[i] = pick(rng);
+        return new Matrix(rows, cols, v);
+      };
+      const a = view(A!, m, k), b = view(B!, k, n), bT = view(Bt!, n, k), aT = view(At!, k, m);
+      const bs = view(bias, 1, n).data, out = new Matrix(m, n, O!.subarray(0, m * n)), ref = new Matrix(m, n);
+      const what = `shape ${m}×${k}×${n} (trial ${t})`;
+      ar.kernels.matmulNT(out, a, bT, t % 2 === 0 ? bs : undefined);
+      js.matmulNTNaive(ref, a, bT, t % 2 === 0 ? bs : undefined);
+      expectSameBits(out.data, ref.data, `NT ${what}`);
+      ar.kernels.matmulNN(out, a, b);
+      js.matmulNNNaive(ref, a, b);
+      expectSameBits(out.data, ref.data, `NN ${what}`);
+      const scale = t % 4 === 0 ? -0.7 : 1 / (1 + k);
+      ar.kernels.matmulTN(out, aT, b, scale);
+      js.matmulTNNaive(ref, aT, b, scale);
+      expectSameBits(out.data, ref.data, `TN ${what}`);
+    }
+  });
+});
