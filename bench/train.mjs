@@ -82,7 +82,7 @@ for (const name of Object.keys(OPTIMIZERS)) {
 console.log('');
 
 // ---------------------------------------------------------------------------------------------
-// 2. Kernels (bench/kernels.ts measures src/kernels.ts through tsx)
+// 2. Kernels (bench/kernels.ts measures src/kernels/ through tsx: JavaScript and WebAssembly)
 // ---------------------------------------------------------------------------------------------
 
 let kernels;
@@ -94,15 +94,15 @@ try {
   console.log(`2. kernels: could not run bench/kernels.ts (${error instanceof Error ? error.message : String(error)})`);
 }
 if (kernels !== undefined) {
-  const cell = (median, best) => `${median.toFixed(2)}${best === undefined ? '' : ` (${best.toFixed(2)})`}`.padStart(15);
+  const cell = (median, best) => (Number.isNaN(median) ? '—' : `${median.toFixed(2)}${best === undefined ? '' : ` (${best.toFixed(2)})`}`).padStart(15);
   console.log('2. products of one batch (GFLOP/s = 2·m·n·k / time; median of repetitions, best in brackets)');
-  console.log(`   ${'product'.padEnd(8)}${'shape'.padEnd(26)}${'fast'.padStart(15)}${'naive'.padStart(15)}`);
+  console.log(`   ${'product'.padEnd(8)}${'shape'.padEnd(26)}${'js'.padStart(15)}${'wasm'.padStart(15)}${'naive'.padStart(15)}`);
   for (const k of kernels) {
-    console.log(`   ${k.name.padEnd(8)}${k.shape.padEnd(26)}${cell(k.gflopsFast, k.gflopsFastBest)}${cell(k.gflopsNaive, k.gflopsNaiveBest)}`);
+    console.log(`   ${k.name.padEnd(8)}${k.shape.padEnd(26)}${cell(k.gflopsFast, k.gflopsFastBest)}${cell(k.gflopsWasm, k.gflopsWasmBest)}${cell(k.gflopsNaive, k.gflopsNaiveBest)}`);
   }
   const big = kernels.filter((k) => k.shape === '32×784 · (128×784)ᵀ' || k.shape === '(32×128)ᵀ · 32×784');
   if (big.length === 2) {
-    console.log(`   the two large products (forward NT, gradient TN): ${big.map((k) => k.gflopsFast.toFixed(2)).join(' and ')} GFLOP/s (median)`);
+    console.log(`   the two large products (forward NT, gradient TN): js ${big.map((k) => k.gflopsFast.toFixed(2)).join(' and ')}, wasm ${big.map((k) => k.gflopsWasm.toFixed(2)).join(' and ')} GFLOP/s (median)`);
   }
   console.log('');
 }

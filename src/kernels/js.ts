@@ -384,3 +384,82 @@ export function gatherRows(out: Matrix, src: Matrix, order: Uint32Array, start: 
     for (let j = 0; j < n; j++) O[to + j] = S[from + j]!;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The SGD update (DESIGN §1): W ← W − α·g − λ·W, B ← B − α·g
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * values[i] ← values[i] − learningRate·grads[i] − weightDecay·values[i], both terms from the same
+ * old value, evaluated left to right. When `backup` is given the old values are written there in
+ * the same pass. Returns whether every new value is finite.
+ */
+export function sgdUpdate(
+  values: Float64Array, grads: Float64Array, learningRate: number, weightDecay: number, backup?: Float64Array,
+): boolean {
+  // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity, so the sum stays 0 exactly
+  // when every new value is finite.
+  let s = 0;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const w = values[i]!;
+    if (backup !== undefined) backup[i] = w;
+    const v = w - learningRate * grads[i]! - weightDecay * w;
+    values[i] = v;
+    s += v * 0;
+  }
+  return s === 0;
+}
+
+/**
+ * values[i] ← values[i] − learningRate·grads[i] (biases: never decayed). Not `sgdUpdate` with
+ * weightDecay 0: that subtracts 0·w, which turns a −0 into +0.
+ */
+export function sgdUpdateNoDecay(
+  values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array,
+): boolean {
+  let s = 0;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const w = values[i]!;
+    if (backup !== undefined) backup[i] = w;
+    const v = w - learningRate * grads[i]!;
+    values[i] = v;
+    s += v * 0;
+  }
+  return s === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element-wise activations without transcendental functions (the same code as model/activations)
+// ---------------------------------------------------------------------------------------------
+
+/** out = relu(a) = a > 0 ? a : 0 (NaN and −0 give +0). */
+export function reluForward(out: Float64Array, a: Float64Array): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    out[i] = x > 0 ? x : 0;
+  }
+}
+
+/** out = dZ ⊙ relu'(a) = a > 0 ? dZ : 0. `out` may be `dZ`. */
+export function reluBackward(out: Float64Array, dZ: Float64Array, a: Float64Array): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) out[i] = a[i]! > 0 ? dZ[i]! : 0;
+}
+
+/** out = a > 0 ? a : slope·a. */
+export function leakyReluForward(out: Float64Array, a: Float64Array, slope: number): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    out[i] = x > 0 ? x : slope * x;
+  }
+}
+
+/** out = a > 0 ? dZ : slope·dZ. `out` may be `dZ`. */
+export function leakyReluBackward(out: Float64Array, dZ: Float64Array, a: Float64Array, slope: number): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) out[i] = a[i]! > 0 ? dZ[i]! : slope * dZ[i]!;
+}

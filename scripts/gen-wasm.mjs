@@ -1,0 +1,435 @@
+// Generates deltaprop's WebAssembly kernels: the WAT text below is assembled with wabt into
+// src/kernels/wasm-bytes.ts (the bytes, base64) and src/kernels/wasm-kernels.wat (the text, for review).
+//
+//   npm run gen:wasm                   (node scripts/gen-wasm.mjs) writes both files
+//   node scripts/gen-wasm.mjs --check  exits 1 if either file differs from what this script makes
+//
+// test/wasm-generator.test.ts regenerates them and checks they are byte-identical to the committed ones.
+//
+// Every kernel returns the bits of its JavaScript twin in src/kernels/js.ts: products are vectorised
+// across output columns (each f64x2 lane is one output element) and every lane sums its terms in the
+// naive order p = 0, 1, …, k − 1, with f64x2.mul then f64x2.add (never a fused multiply-add, no
+// relaxed SIMD). Scalar tails use the same vector code on a splatted value and store one lane.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import wabtInit from 'wabt';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BYTES_FILE = 'src/kernels/wasm-bytes.ts';
+const WAT_FILE = 'src/kernels/wasm-kernels.wat';
+
+// ---------------------------------------------------------------------------------------------
+// The scratch area at the start of every arena's memory (byte offsets; see src/kernels/wasm.ts)
+
+/** Most steps p packed at once. */
+const KC = 256;
+/** Most output columns packed at once (a multiple of 4). */
+const NC = 128;
+/** 64 bytes of zeros: the starting sums of a product without bias (row stride 0). */
+const ZERO = 0;
+/** A 4 × 4 block of out at a ragged edge (row stride 32 bytes). */
+const EDGE = 64;
+/** The packed A panel: 4 rows × KC steps. */
+const APACK = 256;
+/** The packed B block: NC columns × KC steps, as panels of 4 columns. */
+const BPACK = APACK + 4 * KC * 8;
+/** Where the arena's own values start. */
+const HEAP_BASE = align(BPACK + NC * KC * 8, 64);
+
+function align(x, to) {
+  return Math.ceil(x / to) * to;
+}
+
+// ---------------------------------------------------------------------------------------------
+// WAT helpers
+
+const get = (x) => `(local.get $${x})`;
+const set = (x, v) => `(local.set $${x} ${v})`;
+const add = (x, v) => set(x, `(i32.add ${get(x)} ${typeof v === 'number' ? `(i32.const ${v})` : v})`);
+const i32 = (v) => `(i32.const ${v})`;
+const params = (list) => list.map(([n, t]) => `(param $${n} ${t})`).join(' ');
+const locals = (list) => list.map(([n, t]) => `(local $${n} ${t})`).join(' ');
+
+/** `body` runs while the condition holds; at least once (callers guarantee it). */
+const doWhile = (label, body, cond) => `(loop $${label}\n${body}\n(br_if $${label} ${cond}))`;
+
+// ---------------------------------------------------------------------------------------------
+// Products: out (m × n) = scale · (init + Σ_p x_i(p) · y_j(p)), init = bias[j] or 0
+
+/**
+ * One 4 × 4 block over kc steps: c[r] (two v128 per row, columns 0-1 and 2-3) starts from the
+ * init rows at ip (row stride irs bytes), adds x_r(p) · y(p) for p = 0 … kc − 1 from the packed
+ * panels pa (4 values per step) and pb (4 values per step), and is stored times scale at op
+ * (row stride ors). ip may equal op.
+ */
+function tile() {
+  const rows = [0, 1, 2, 3];
+  const init = rows
+    .map((r) => [
+      set(`c${r}0`, `(v128.load ${get('ip')})`),
+      set(`c${r}1`, `(v128.load offset=16 ${get('ip')})`),
+      add('ip', get('irs')),
+    ].join('\n'))
+    .join('\n');
+  const step = [
+    set('b0', `(v128.load ${get('pb')})`),
+    set('b1', `(v128.load offset=16 ${get('pb')})`),
+    ...rows.map((r) => [
+      set('x', `(v128.load64_splat offset=${8 * r} ${get('pa')})`),
+      // s += a · b, the multiply and the add as two instructions, in the naive order
+      set(`c${r}0`, `(f64x2.add ${get(`c${r}0`)} (f64x2.mul ${get('x')} ${get('b0')}))`),
+      set(`c${r}1`, `(f64x2.add ${get(`c${r}1`)} (f64x2.mul ${get('x')} ${get('b1')}))`),
+    ].join('\n')),
+    add('pa', 32),
+    add('pb', 32),
+  ].join('\n');
+  const store = rows
+    .map((r) => [
+      `(v128.store ${get('op')} (f64x2.mul ${get(`c${r}0`)} ${get('s')}))`,
+      `(v128.store offset=16 ${get('op')} (f64x2.mul ${get(`c${r}1`)} ${get('s')}))`,
+      add('op', get('ors')),
+    ].join('\n'))
+    .join('\n');
+  return `
+(func $tile ${params([['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pa', 'i32'], ['pb', 'i32'], ['kc', 'i32'], ['scale', 'f64']])}
+  ${locals([...rows.flatMap((r) => [[`c${r}0`, 'v128'], [`c${r}1`, 'v128']]), ['x', 'v128'], ['b0', 'v128'], ['b1', 'v128'], ['s', 'v128'], ['end', 'i32']])}
+  ${init}
+  ${set('end', `(i32.add ${get('pa')} (i32.shl ${get('kc')} ${i32(5)}))`)}
+  ${doWhile('steps', step, `(i32.lt_u ${get('pa')} ${get('end')})`)}
+  ${set('s', `(f64x2.splat ${get('scale')})`)}
+  ${store})`;
+}
+
+/**
+ * Packs a panel of 4 vectors, kc steps from p0, to dst: dst[32·p + 8·r] = x_r(p) for r < count,
+ * 0 for count ≤ r < 4. x_r(p) is x[(first + r)·ld + p0 + p] (byCol 0: rows of x) or
+ * x[(p0 + p)·ld + first + r] (byCol 1: adjacent columns of x). Copies go through i64, bit for bit.
+ */
+function pack() {
+  const copyLoop = (label, perStep, srcStep) =>
+    doWhile(label, `${perStep}\n${add('src', srcStep)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`);
+  return `
+(func $pack ${params([['dst', 'i32'], ['x', 'i32'], ['ld', 'i32'], ['byCol', 'i32'], ['first', 'i32'], ['count', 'i32'], ['p0', 'i32'], ['kc', 'i32']])}
+  ${locals([['src', 'i32'], ['d', 'i32'], ['end', 'i32'], ['r', 'i32']])}
+  ${set('end', `(i32.add ${get('dst')} (i32.shl ${get('kc')} ${i32(5)}))`)}
+  (if (i32.lt_u ${get('count')} ${i32(4)}) (then
+    ${set('d', get('dst'))}
+    ${doWhile('zero', `(v128.store ${get('d')} (v128.const i64x2 0 0))\n(v128.store offset=16 ${get('d')} (v128.const i64x2 0 0))\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`)}))
+  (if ${get('byCol')}
+    (then
+      ${set('src', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul ${get('p0')} ${get('ld')}) ${get('first')}) ${i32(3)}))`)}
+      ${set('d', get('dst'))}
+      (if (i32.eq ${get('count')} ${i32(4)})
+        (then
+          ${copyLoop('cols4', `(v128.store ${get('d')} (v128.load ${get('src')}))\n(v128.store offset=16 ${get('d')} (v128.load offset=16 ${get('src')}))`, `(i32.shl ${get('ld')} ${i32(3)})`)})
+        (else
+          ${copyLoop('cols', `${set('r', i32(0))}
+            ${doWhile('lane', `(i64.store (i32.add ${get('d')} (i32.shl ${get('r')} ${i32(3)})) (i64.load (i32.add ${get('src')} (i32.shl ${get('r')} ${i32(3)}))))\n${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)}`, `(i32.shl ${get('ld')} ${i32(3)})`)})))
+    (else
+      ${set('r', i32(0))}
+      ${doWhile('rows', `${set('src', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul (i32.add ${get('first')} ${get('r')}) ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
+        ${set('d', `(i32.add ${get('dst')} (i32.shl ${get('r')} ${i32(3)}))`)}
+        ${doWhile('row', `(i64.store ${get('d')} (i64.load ${get('src')}))\n${add('src', 8)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`)}
+        ${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)})))`;
+}
+
+/** The block size that splits `total` into the fewest blocks of at most `max`, rounded up to `multiple`. */
+function blockSize() {
+  return `
+(func $blockSize ${params([['total', 'i32'], ['max', 'i32'], ['multiple', 'i32']])} (result i32)
+  ${locals([['blocks', 'i32'], ['size', 'i32']])}
+  ${set('blocks', `(i32.div_u (i32.sub (i32.add ${get('total')} ${get('max')}) ${i32(1)}) ${get('max')})`)}
+  ${set('size', `(i32.div_u (i32.sub (i32.add ${get('total')} ${get('blocks')}) ${i32(1)}) ${get('blocks')})`)}
+  (i32.mul (i32.div_u (i32.sub (i32.add ${get('size')} ${get('multiple')}) ${i32(1)}) ${get('multiple')}) ${get('multiple')}))`;
+}
+
+/** Copies a rows × cols block of doubles between row strides (bytes), bit for bit. */
+function copyBlock() {
+  return `
+(func $copyBlock ${params([['dst', 'i32'], ['dstStride', 'i32'], ['src', 'i32'], ['srcStride', 'i32'], ['rows', 'i32'], ['cols', 'i32']])}
+  ${locals([['i', 'i32'], ['j', 'i32']])}
+  ${set('i', i32(0))}
+  ${doWhile('rows', `${set('j', i32(0))}
+    ${doWhile('cols', `(i64.store (i32.add ${get('dst')} (i32.shl ${get('j')} ${i32(3)})) (i64.load (i32.add ${get('src')} (i32.shl ${get('j')} ${i32(3)}))))\n${add('j', 1)}`, `(i32.lt_u ${get('j')} ${get('cols')})`)}
+    ${add('dst', get('dstStride'))}
+    ${add('src', get('srcStride'))}
+    ${add('i', 1)}`, `(i32.lt_u ${get('i')} ${get('rows')})`)})`;
+}
+
+/**
+ * out (m × n, at o) = scale · (init + Σ_p x_i(p) · y_j(p)), init = bias[j] (bias ≠ 0) or 0.
+ * x_i(p) = a[i·lda + p] (aCol 0) or a[p·lda + i] (aCol 1); y_j(p) = b[j·ldb + p] (bCol 0) or
+ * b[p·ldb + j] (bCol 1). Blocks of at most KC steps carry their partial sums in out; the scale
+ * multiplies once, after the last block. Pointers are byte offsets, strides in elements.
+ */
+function gemm() {
+  const kZero = `
+    ${set('i', i32(0))}
+    ${doWhile('zrows', `${set('j', i32(0))}
+      ${doWhile('zcols', `(f64.store (i32.add ${get('o')} (i32.shl (i32.add (i32.mul ${get('i')} ${get('n')}) ${get('j')}) ${i32(3)}))
+        (f64.mul ${get('scale')} (if (result f64) ${get('bias')} (then (f64.load (i32.add ${get('bias')} (i32.shl ${get('j')} ${i32(3)})))) (else (f64.const 0)))))
+        ${add('j', 1)}`, `(i32.lt_u ${get('j')} ${get('n')})`)}
+      ${add('i', 1)}`, `(i32.lt_u ${get('i')} ${get('m')})`)}
+    (return)`;
+  const tiles = `
+    ${set('jr', i32(0))}
+    ${doWhile('panels', `${set('cols', `(select (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)} (i32.lt_u (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)}))`)}
+      ${set('j', `(i32.add ${get('jc')} ${get('jr')})`)}
+      ${set('op', `(i32.add ${get('o')} (i32.shl (i32.add (i32.mul ${get('ic')} ${get('n')}) ${get('j')}) ${i32(3)}))`)}
+      (if (i32.eqz ${get('pc')})
+        (then
+          ${set('irs', i32(0))}
+          ${set('ip', `(if (result i32) ${get('bias')} (then (i32.add ${get('bias')} (i32.shl ${get('j')} ${i32(3)}))) (else ${i32(ZERO)}))`)})
+        (else
+          ${set('irs', get('ors'))}
+          ${set('ip', get('op'))}))
+      ${set('pb', `(i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)}))`)}
+      (if (i32.and (i32.eq ${get('rows')} ${i32(4)}) (i32.eq ${get('cols')} ${i32(4)}))
+        (then (call $tile ${get('ip')} ${get('irs')} ${get('op')} ${get('ors')} ${i32(APACK)} ${get('pb')} ${get('kc')} ${get('s')}))
+        (else
+          (call $copyBlock ${i32(EDGE)} ${i32(32)} ${get('ip')} ${get('irs')} ${get('rows')} ${get('cols')})
+          (call $tile ${i32(EDGE)} ${i32(32)} ${i32(EDGE)} ${i32(32)} ${i32(APACK)} ${get('pb')} ${get('kc')} ${get('s')})
+          (call $copyBlock ${get('op')} ${get('ors')} ${i32(EDGE)} ${i32(32)} ${get('rows')} ${get('cols')})))
+      ${add('jr', 4)}`, `(i32.lt_u ${get('jr')} ${get('nc')})`)}`;
+  const rowPanels = `
+    ${set('ic', i32(0))}
+    ${doWhile('rowPanels', `${set('rows', `(select (i32.sub ${get('m')} ${get('ic')}) ${i32(4)} (i32.lt_u (i32.sub ${get('m')} ${get('ic')}) ${i32(4)}))`)}
+      (call $pack ${i32(APACK)} ${get('a')} ${get('lda')} ${get('aCol')} ${get('ic')} ${get('rows')} ${get('pc')} ${get('kc')})
+      ${tiles}
+      ${add('ic', 4)}`, `(i32.lt_u ${get('ic')} ${get('m')})`)}`;
+  const packB = `
+    ${set('jr', i32(0))}
+    ${doWhile('packB', `(call $pack (i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)})) ${get('b')} ${get('ldb')} ${get('bCol')}
+        (i32.add ${get('jc')} ${get('jr')})
+        (select (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)} (i32.lt_u (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)}))
+        ${get('pc')} ${get('kc')})
+      ${add('jr', 4)}`, `(i32.lt_u ${get('jr')} ${get('nc')})`)}`;
+  const stepBlocks = `
+    ${set('pc', i32(0))}
+    ${doWhile('stepBlocks', `${set('kc', `(select (i32.sub ${get('k')} ${get('pc')}) ${get('kcMax')} (i32.lt_u (i32.sub ${get('k')} ${get('pc')}) ${get('kcMax')}))`)}
+      ;; scale once, after the last block of steps
+      ${set('s', `(select ${get('scale')} (f64.const 1) (i32.eq (i32.add ${get('pc')} ${get('kc')}) ${get('k')}))`)}
+      ${packB}
+      ${rowPanels}
+      ${add('pc', get('kc'))}`, `(i32.lt_u ${get('pc')} ${get('k')})`)}`;
+  return `
+(func (export "gemm") ${params([['o', 'i32'], ['m', 'i32'], ['n', 'i32'], ['k', 'i32'], ['a', 'i32'], ['lda', 'i32'], ['aCol', 'i32'], ['b', 'i32'], ['ldb', 'i32'], ['bCol', 'i32'], ['bias', 'i32'], ['scale', 'f64']])}
+  ${locals([['kcMax', 'i32'], ['ncMax', 'i32'], ['jc', 'i32'], ['nc', 'i32'], ['pc', 'i32'], ['kc', 'i32'], ['ic', 'i32'], ['rows', 'i32'], ['jr', 'i32'], ['cols', 'i32'], ['i', 'i32'], ['j', 'i32'], ['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pb', 'i32'], ['s', 'f64']])}
+  (if (i32.or (i32.eqz ${get('m')}) (i32.eqz ${get('n')})) (then (return)))
+  (if (i32.eqz ${get('k')}) (then ${kZero}))
+  ${set('kcMax', `(call $blockSize ${get('k')} ${i32(KC)} ${i32(1)})`)}
+  ${set('ncMax', `(call $blockSize ${get('n')} ${i32(NC)} ${i32(4)})`)}
+  ${set('ors', `(i32.shl ${get('n')} ${i32(3)})`)}
+  ${set('jc', i32(0))}
+  ${doWhile('colBlocks', `${set('nc', `(select (i32.sub ${get('n')} ${get('jc')}) ${get('ncMax')} (i32.lt_u (i32.sub ${get('n')} ${get('jc')}) ${get('ncMax')}))`)}
+    ${stepBlocks}
+    ${add('jc', get('nc'))}`, `(i32.lt_u ${get('jc')} ${get('n')})`)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear kernels
+
+/**
+ * An element-wise kernel over len elements: out[i] = body(inputs[i]…). Two elements per turn,
+ * then the odd last one through the same vector code on a splatted load, storing lane 0.
+ * `body` receives the v128 expressions of the inputs and returns the v128 result.
+ */
+function elementwise(name, inputs, extra, body) {
+  const load = (op) => inputs.map((x) => set(`v_${x}`, `(${op} ${get(x)})`)).join('\n');
+  const advance = ['out', ...inputs].map((x) => add(x, 16)).join('\n');
+  return `
+(func (export "${name}") ${params([['out', 'i32'], ['len', 'i32'], ...inputs.map((x) => [x, 'i32']), ...extra])}
+  ${locals([['end', 'i32'], ...inputs.map((x) => [`v_${x}`, 'v128'])])}
+  ${set('end', `(i32.add ${get('out')} (i32.shl (i32.and ${get('len')} ${i32(-2)}) ${i32(3)}))`)}
+  (if (i32.lt_u ${get('out')} ${get('end')}) (then
+    ${doWhile('pairs', `${load('v128.load')}\n(v128.store ${get('out')} ${body(inputs.map((x) => get(`v_${x}`)))})\n${advance}`, `(i32.lt_u ${get('out')} ${get('end')})`)}))
+  (if (i32.and ${get('len')} ${i32(1)}) (then
+    ${load('v128.load64_splat')}
+    (v128.store64_lane 0 ${get('out')} ${body(inputs.map((x) => get(`v_${x}`)))}))))`;
+}
+
+const ZERO_V = '(v128.const i64x2 0 0)';
+const gtZero = (x) => `(f64x2.gt ${x} ${ZERO_V})`;
+
+function activations() {
+  return [
+    // relu: x > 0 ? x : 0 (NaN and −0 give +0, as in JS)
+    elementwise('relu', ['a'], [], ([x]) => `(v128.and ${x} ${gtZero(x)})`),
+    // relu backward: a > 0 ? g : 0
+    elementwise('reluBackward', ['g', 'a'], [], ([g, x]) => `(v128.and ${g} ${gtZero(x)})`),
+    // leakyRelu: x > 0 ? x : slope · x
+    elementwise('leakyRelu', ['a'], [['slope', 'f64']], ([x]) =>
+      `(v128.bitselect ${x} (f64x2.mul (f64x2.splat ${get('slope')}) ${x}) ${gtZero(x)})`),
+    // leakyRelu backward: a > 0 ? g : slope · g
+    elementwise('leakyReluBackward', ['g', 'a'], [['slope', 'f64']], ([g, x]) =>
+      `(v128.bitselect ${g} (f64x2.mul (f64x2.splat ${get('slope')}) ${g}) ${gtZero(x)})`),
+  ].join('\n');
+}
+
+/**
+ * out[j] = Σ_i a[i][j] (a: m × n), summed from 0 in row order, then times scale when scale ≠ 1.
+ */
+function columnSums() {
+  const pairs = (label, body) => `
+    ${set('j', i32(0))}
+    (if (i32.ge_u ${get('n')} ${i32(2)}) (then
+      ${doWhile(label, `${body}\n${add('j', 2)}`, `(i32.le_u (i32.add ${get('j')} ${i32(2)}) ${get('n')})`)}))`;
+  const at = (base, j) => `(i32.add ${get(base)} (i32.shl ${get(j)} ${i32(3)}))`;
+  return `
+(func (export "columnSums") ${params([['out', 'i32'], ['a', 'i32'], ['m', 'i32'], ['n', 'i32'], ['scale', 'f64']])}
+  ${locals([['i', 'i32'], ['j', 'i32'], ['row', 'i32']])}
+  (if (i32.eqz ${get('n')}) (then (return)))
+  (memory.fill ${get('out')} ${i32(0)} (i32.shl ${get('n')} ${i32(3)}))
+  ${set('row', get('a'))}
+  ${set('i', i32(0))}
+  (if (i32.gt_u ${get('m')} ${i32(0)}) (then
+    ${doWhile('rows', `${pairs('add', `(v128.store ${at('out', 'j')} (f64x2.add (v128.load ${at('out', 'j')}) (v128.load ${at('row', 'j')})))`)}
+      (if (i32.lt_u ${get('j')} ${get('n')}) (then
+        (f64.store ${at('out', 'j')} (f64.add (f64.load ${at('out', 'j')}) (f64.load ${at('row', 'j')})))))
+      ${add('row', `(i32.shl ${get('n')} ${i32(3)})`)}
+      ${add('i', 1)}`, `(i32.lt_u ${get('i')} ${get('m')})`)}))
+  (if (f64.ne ${get('scale')} (f64.const 1)) (then
+    ${pairs('scale', `(v128.store ${at('out', 'j')} (f64x2.mul (v128.load ${at('out', 'j')}) (f64x2.splat ${get('scale')})))`)}
+    (if (i32.lt_u ${get('j')} ${get('n')}) (then
+      (f64.store ${at('out', 'j')} (f64.mul (f64.load ${at('out', 'j')}) ${get('scale')})))))))`;
+}
+
+/** Copies rows order[start .. start + rows) of src (n columns) to out; order is a Uint32Array. */
+function gatherRows() {
+  return `
+(func (export "gatherRows") ${params([['out', 'i32'], ['src', 'i32'], ['order', 'i32'], ['rows', 'i32'], ['n', 'i32']])}
+  ${locals([['bytes', 'i32'], ['end', 'i32']])}
+  (if (i32.eqz ${get('rows')}) (then (return)))
+  ${set('bytes', `(i32.shl ${get('n')} ${i32(3)})`)}
+  ${set('end', `(i32.add ${get('order')} (i32.shl ${get('rows')} ${i32(2)}))`)}
+  ${doWhile('rows', `(memory.copy ${get('out')} (i32.add ${get('src')} (i32.mul (i32.load ${get('order')}) ${get('bytes')})) ${get('bytes')})
+    ${add('out', get('bytes'))}
+    ${add('order', 4)}`, `(i32.lt_u ${get('order')} ${get('end')})`)})`;
+}
+
+/**
+ * The SGD update of len values at w with gradients at g: w ← w − lr·g − wd·w (decay) or
+ * w ← w − lr·g (noDecay), evaluated left to right as in JS. When backup ≠ 0 the old values are
+ * written there. Returns 1 when every new value is finite: Σ v·0 is 0 exactly then, NaN otherwise.
+ */
+function sgd(name, decay) {
+  const update = (w, g) => {
+    const step = `(f64x2.sub ${w} (f64x2.mul ${get('lr')} ${g}))`;
+    return decay ? `(f64x2.sub ${step} (f64x2.mul ${get('wd')} ${w}))` : step;
+  };
+  const loop = (withBackup) => {
+    const pair = [
+      set('w', `(v128.load ${get('p')})`),
+      withBackup ? `(v128.store ${get('backup')} ${get('w')})` : '',
+      set('v', update(get('w'), `(v128.load ${get('g')})`)),
+      `(v128.store ${get('p')} ${get('v')})`,
+      set('acc', `(f64x2.add ${get('acc')} (f64x2.mul ${get('v')} ${ZERO_V}))`),
+      add('p', 16), add('g', 16), withBackup ? add('backup', 16) : '',
+    ].join('\n');
+    const last = [
+      set('w', `(v128.load64_splat ${get('p')})`),
+      withBackup ? `(v128.store64_lane 0 ${get('backup')} ${get('w')})` : '',
+      set('v', update(get('w'), `(v128.load64_splat ${get('g')})`)),
+      `(v128.store64_lane 0 ${get('p')} ${get('v')})`,
+      set('acc', `(f64x2.add ${get('acc')} (f64x2.mul ${get('v')} ${ZERO_V}))`),
+    ].join('\n');
+    return `
+      (if (i32.lt_u ${get('p')} ${get('end')}) (then
+        ${doWhile(withBackup ? 'pairsB' : 'pairs', pair, `(i32.lt_u ${get('p')} ${get('end')})`)}))
+      (if (i32.and ${get('len')} ${i32(1)}) (then
+        ${last}))`;
+  };
+  const extra = decay ? [['lr', 'v128'], ['wd', 'v128']] : [['lr', 'v128']];
+  const splats = decay ? `${set('lr', `(f64x2.splat ${get('alpha')})`)}\n${set('wd', `(f64x2.splat ${get('lambda')})`)}` : set('lr', `(f64x2.splat ${get('alpha')})`);
+  return `
+(func (export "${name}") ${params([['p', 'i32'], ['g', 'i32'], ['backup', 'i32'], ['len', 'i32'], ['alpha', 'f64'], ...(decay ? [['lambda', 'f64']] : [])])} (result i32)
+  ${locals([['end', 'i32'], ['w', 'v128'], ['v', 'v128'], ['acc', 'v128'], ...extra])}
+  ${splats}
+  ${set('end', `(i32.add ${get('p')} (i32.shl (i32.and ${get('len')} ${i32(-2)}) ${i32(3)}))`)}
+  (if ${get('backup')} (then ${loop(true)}) (else ${loop(false)}))
+  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The module
+
+/** Re-indents WAT text by parenthesis depth (two spaces a level), so the review copy reads well. */
+function indent(text) {
+  let depth = 0;
+  const out = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const code = line.startsWith(';;') ? '' : line.replace(/;;.*$/, '');
+    const closing = /^\)+/.exec(code)?.[0].length ?? 0;
+    out.push('  '.repeat(Math.max(0, depth - closing)) + line);
+    for (const c of code) depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+  }
+  return out.join('\n') + '\n';
+}
+
+export function moduleText() {
+  return indent(`;; deltaprop's WebAssembly SIMD kernels. GENERATED by scripts/gen-wasm.mjs: edit that, not this.
+;; Memory layout (bytes): ${ZERO} zeros (64), ${EDGE} edge block (4 × 4), ${APACK} packed A (4 × ${KC}),
+;; ${BPACK} packed B (${NC} × ${KC}), ${HEAP_BASE} the arena's values.
+(module
+(import "env" "memory" (memory 1))
+${tile()}
+${pack()}
+${blockSize()}
+${copyBlock()}
+${gemm()}
+${columnSums()}
+${gatherRows()}
+${sgd('sgd', true)}
+${sgd('sgdNoDecay', false)}
+${activations()}
+)
+`);
+}
+
+/** Assembles the module; returns the WAT text and the TypeScript source holding the bytes. */
+export async function generate() {
+  const wabt = await wabtInit();
+  const wat = moduleText();
+  const parsed = wabt.parseWat('wasm-kernels.wat', wat, { simd: true, bulk_memory: true });
+  parsed.resolveNames();
+  parsed.validate();
+  const { buffer } = parsed.toBinary({ log: false, write_debug_names: false, canonicalize_lebs: true });
+  parsed.destroy();
+  const base64 = Buffer.from(buffer).toString('base64');
+  const lines = base64.match(/.{1,100}/g) ?? [];
+  const ts = `// GENERATED by scripts/gen-wasm.mjs from the WAT text in that script (also written to
+// src/kernels/wasm-kernels.wat for review). Do not edit: run \`node scripts/gen-wasm.mjs\`.
+// test/wasm-generator.test.ts checks that this file is what the script makes.
+
+/** Bytes of the scratch area at the start of an arena's memory; the arena's values start here. */
+export const HEAP_BASE = ${HEAP_BASE};
+
+/** Size of the module in bytes. */
+export const WASM_SIZE = ${buffer.length};
+
+/** The module, base64. */
+export const WASM_BASE64 =
+${lines.map((l) => `  '${l}'`).join(' +\n')};
+`;
+  return { wat, ts, bytes: buffer };
+}
+
+async function main() {
+  const { wat, ts } = await generate();
+  const files = [[WAT_FILE, wat], [BYTES_FILE, ts]];
+  if (process.argv.includes('--check')) {
+    let same = true;
+    for (const [file, text] of files) {
+      let old = '';
+      try { old = readFileSync(root + file, 'utf8'); } catch { /* missing */ }
+      if (old !== text) { console.error(`${file} differs from what scripts/gen-wasm.mjs makes`); same = false; }
+    }
+    process.exit(same ? 0 : 1);
+  }
+  for (const [file, text] of files) writeFileSync(root + file, text);
+  console.log(`wrote ${BYTES_FILE} and ${WAT_FILE}`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
