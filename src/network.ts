@@ -10,6 +10,7 @@ import {
   checkFinite,
   checkOptionNames,
   integerSeed,
+  isMatrix,
   isSample,
   type MatrixLike,
   positiveInteger,
@@ -269,7 +270,7 @@ export class Network implements TrainingModel {
   predict(x: MatrixLike): Matrix;
   predict(x: ArrayLike<number> | MatrixLike): Float64Array | Matrix {
     const where = 'Network.predict';
-    const single = !(x instanceof Matrix) && isSample(x);
+    const single = !isMatrix(x) && isSample(x);
     const m = single ? toSample(where, 'x', x, this.input) : toMatrix(where, 'x', x, this.input);
     let ws = this.state.predict;
     if (ws === undefined || ws.rows !== m.rows) {

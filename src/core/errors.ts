@@ -18,6 +18,15 @@ export function fail(where: string, arg: string, expected: string, given: unknow
   throw new DeltapropError(`${where}: argument "${arg}" must be ${expected}, got ${describe(given)}`);
 }
 
+/**
+ * Untrusted text (a thrown value's message, a name from a file) made safe for a message: control
+ * characters and line separators escaped, and at most `max` characters kept.
+ */
+export function sanitize(text: string, max = 200): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A short, safe description of any value for an error message (never calls user code). */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -37,9 +46,13 @@ export function describe(value: unknown): string {
     default:
       break;
   }
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a typed array of length ${(value as unknown as ArrayLike<number>).length}`;
+  try {
+    if (Array.isArray(value)) return `an array of length ${value.length}`;
+    if (value instanceof Float64Array) return `a Float64Array of length ${value.length}`;
+    if (ArrayBuffer.isView(value)) return `a typed array of length ${(value as unknown as ArrayLike<number>).length}`;
+  } catch {
+    return 'an object that cannot be read (a revoked Proxy?)';
+  }
   return 'an object';
 }
 

@@ -17,8 +17,10 @@ export class Random {
     if (!Number.isSafeInteger(seed)) {
       throw new DeltapropError(`new Random: argument "seed" must be a safe integer, got ${describe(seed)}`);
     }
-    // Fold the seed's high and low 32 bits into a splitmix32 state.
-    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) >>> 0, 0x9e3779b1);
+    // Fold the seed's high and low 32 bits into a splitmix32 state; the high bits also enter s3, so
+    // that every safe integer gives its own state (seeds 0 … 2^32 − 1 are unchanged by it).
+    const hi = Math.floor(seed / 4294967296) >>> 0;
+    let x = (seed >>> 0) ^ Math.imul(hi, 0x9e3779b1);
     const next = (): number => {
       x = (x + 0x9e3779b9) | 0;
       let z = x;
@@ -29,7 +31,7 @@ export class Random {
     this.s0 = next();
     this.s1 = next();
     this.s2 = next();
-    this.s3 = next();
+    this.s3 = next() ^ hi;
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 

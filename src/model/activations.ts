@@ -11,6 +11,7 @@
 import { DeltapropError, describe } from '../core/errors.js';
 import { exp, log1p, tanh as tanhScalar } from '../core/math.js';
 import { Matrix } from '../core/matrix.js';
+import { member } from '../core/schema.js';
 
 /** How an activation is written in a saved model: its name, plus its parameters if it has any. */
 export type ActivationJSON = string | { readonly name: string; readonly [parameter: string]: number | string };
@@ -281,19 +282,21 @@ export function resolveActivation(
   }
   if (spec !== null && typeof spec === 'object') {
     const o = spec as Record<string, unknown>;
+    // Only the caller's own members (or their class's) count: never a polluted Object.prototype.
     const hasMethods =
-      typeof o['forward'] === 'function' && typeof o['backward'] === 'function' && typeof o['jacobian'] === 'function';
+      typeof member(o, 'forward') === 'function' && typeof member(o, 'backward') === 'function' && typeof member(o, 'jacobian') === 'function';
     if (hasMethods) {
-      if (typeof o['name'] !== 'string' || o['name'].length === 0) {
-        throw new DeltapropError(`${where}: argument "${arg}.name" must be a non-empty string, got ${describe(o['name'])}`);
+      const name = member(o, 'name');
+      if (typeof name !== 'string' || name.length === 0) {
+        throw new DeltapropError(`${where}: argument "${arg}.name" must be a non-empty string, got ${describe(name)}`);
       }
-      if (typeof o['toJSON'] !== 'function') {
-        throw new DeltapropError(`${where}: argument "${arg}.toJSON" must be a function, got ${describe(o['toJSON'])}`);
+      if (typeof member(o, 'toJSON') !== 'function') {
+        throw new DeltapropError(`${where}: argument "${arg}.toJSON" must be a function, got ${describe(member(o, 'toJSON'))}`);
       }
       const isBuiltin = Object.values<Activation>(activations).includes(spec as Activation) || leakyReluInstances.has(spec as Activation);
-      if (!isBuiltin && isBuiltinActivationName(o['name'])) {
+      if (!isBuiltin && isBuiltinActivationName(name)) {
         throw new DeltapropError(
-          `${where}: argument "${arg}" is a custom activation named '${o['name']}', which is a built-in name; give it another name`,
+          `${where}: argument "${arg}" is a custom activation named '${name}', which is a built-in name; give it another name`,
         );
       }
       return spec as Activation;

@@ -6,7 +6,10 @@
  *   backward   ΔW_n = (1/k) Δ_nᵀ · Z_{n-1},  ΔB_n = (1/k) column sums of Δ_n,
  *              and, for the layer below, Δ_n · W_n (to be multiplied by J(f_{n-1})(A_{n-1}))
  */
-import type { Activation } from './activations.js';
+import { fail } from '../core/errors.js';
+import { MAX_ELEMENTS } from '../core/matrix.js';
+import { checkFinite, plainFloat64, positiveInteger } from '../core/schema.js';
+import { type Activation, resolveActivation } from './activations.js';
 import { columnSums, matmulNN, matmulNT, matmulTN } from '../kernels/js.js';
 import { Matrix } from '../core/matrix.js';
 
@@ -22,10 +25,28 @@ export class Dense {
   /** f_n. */
   readonly activation: Activation;
 
+  /**
+   * A layer of `units` units on inputs of width `inputs`; `weights` (units × inputs) and `biases`
+   * (units) are used as they are (not copied), or zeros. Everything is checked.
+   */
   constructor(inputs: number, units: number, activation: Activation, weights?: Matrix, biases?: Float64Array) {
+    const where = 'new Dense';
+    positiveInteger(where, 'inputs', inputs, MAX_ELEMENTS);
+    positiveInteger(where, 'units', units, MAX_ELEMENTS);
+    if (inputs * units > MAX_ELEMENTS) fail(where, 'units', `at most ${MAX_ELEMENTS} weights (units × inputs)`, `${units} × ${inputs}`);
     this.inputs = inputs;
     this.units = units;
-    this.activation = activation;
+    this.activation = resolveActivation(where, 'activation', activation);
+    if (weights !== undefined) {
+      if (!(weights instanceof Matrix) || weights.rows !== units || weights.cols !== inputs) {
+        fail(where, 'weights', `a ${units} × ${inputs} Matrix (units × inputs)`, weights instanceof Matrix ? `${weights.rows} × ${weights.cols}` : weights);
+      }
+      checkFinite(where, 'weights', weights);
+    }
+    if (biases !== undefined) {
+      if (!(biases instanceof Float64Array) || biases.length !== units) fail(where, 'biases', `a Float64Array of ${units} values`, biases);
+      checkFinite(where, 'biases', new Matrix(1, units, plainFloat64(biases)));
+    }
     this.weights = weights ?? new Matrix(units, inputs);
     this.biases = biases ?? new Float64Array(units);
   }

@@ -12,6 +12,7 @@
 import { type Activation, isBuiltinSigmoid, isBuiltinSoftmax } from './activations.js';
 import { DeltapropError, describe } from '../core/errors.js';
 import { log } from '../core/math.js';
+import { member } from '../core/schema.js';
 import type { Matrix } from '../core/matrix.js';
 
 export interface Loss {
@@ -194,13 +195,14 @@ export function resolveLoss(where: string, arg: string, spec: unknown): Loss {
   if (typeof spec === 'string') {
     if (LOSS_NAMES.includes(spec)) return losses[spec as LossName];
   } else if (spec !== null && typeof spec === 'object') {
-    const o = spec as Record<string, unknown>;
-    if (typeof o['value'] === 'function' && typeof o['gradient'] === 'function') {
-      if (typeof o['name'] !== 'string' || o['name'].length === 0) {
-        throw new DeltapropError(`${where}: argument "${arg}.name" must be a non-empty string, got ${describe(o['name'])}`);
+    // Only the caller's own members (or their class's) count: never a polluted Object.prototype.
+    const value = member(spec, 'value'), gradient = member(spec, 'gradient'), name = member(spec, 'name'), check = member(spec, 'checkTargets');
+    if (typeof value === 'function' && typeof gradient === 'function') {
+      if (typeof name !== 'string' || name.length === 0) {
+        throw new DeltapropError(`${where}: argument "${arg}.name" must be a non-empty string, got ${describe(name)}`);
       }
-      if (o['checkTargets'] !== undefined && typeof o['checkTargets'] !== 'function') {
-        throw new DeltapropError(`${where}: argument "${arg}.checkTargets" must be a function, got ${describe(o['checkTargets'])}`);
+      if (check !== undefined && typeof check !== 'function') {
+        throw new DeltapropError(`${where}: argument "${arg}.checkTargets" must be a function, got ${describe(check)}`);
       }
       return spec as Loss;
     }
@@ -213,8 +215,9 @@ export function resolveLoss(where: string, arg: string, spec: unknown): Loss {
 
 /** Throws when the loss rejects the targets (e.g. binary cross-entropy targets outside [0, 1]). */
 export function checkTargets(where: string, arg: string, loss: Loss, y: Matrix): void {
-  if (loss.checkTargets === undefined) return;
-  const problem = loss.checkTargets(y);
+  const check = member(loss, 'checkTargets') as Loss['checkTargets'];
+  if (check === undefined) return;
+  const problem = check.call(loss, y);
   if (problem !== undefined) {
     throw new DeltapropError(`${where}: argument "${arg}" must hold ${problem} (loss '${loss.name}')`);
   }

@@ -3,10 +3,10 @@
  * validation data (given, or split off the training data per class), the callbacks, and the checks
  * that what a schedule or a callback watches will exist.
  */
-import { DeltapropError, describe, fail } from '../core/errors.js';
+import { DeltapropError, describe, fail, sanitize } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
-import { checkOptionNames, nonNegativeFinite, positiveFinite, toMatrix, toOptions } from '../core/schema.js';
+import { checkOptionNames, guard, isMatrix, member, nonNegativeFinite, positiveFinite, toMatrix, toOptions } from '../core/schema.js';
 import { isBuiltinSigmoid, isBuiltinSoftmax } from '../model/activations.js';
 import { checkTargets, type Loss, losses } from '../model/losses.js';
 import { adam, adamw } from '../optim/adam.js';
@@ -47,7 +47,7 @@ export interface Resolved {
 /** A copy of the caller's data, so that nothing the caller does later changes the training set. */
 export function ownMatrix(where: string, arg: string, value: unknown, cols: number): Matrix {
   const m = toMatrix(where, arg, value, cols);
-  return m === value ? m.clone() : m;
+  return isMatrix(value) ? m.clone() : m; // arrays were copied by toMatrix; a Matrix is only wrapped
 }
 
 export function resolveOptimizer(where: string, o: Record<string, unknown>): Optimizer {
@@ -82,18 +82,23 @@ export function resolveOptimizer(where: string, o: Record<string, unknown>): Opt
 }
 
 export function checkOptimizer(where: string, arg: string, given: unknown): Optimizer {
-  const opt = toOptions(where, arg, given);
-  positiveFinite(where, `${arg}.learningRate`, opt['learningRate']);
-  const wd = nonNegativeFinite(where, `${arg}.weightDecay`, opt['weightDecay']);
-  if (wd >= 1) fail(where, `${arg}.weightDecay`, 'less than 1', wd);
-  for (const m of ['init', 'step', 'state', 'load'] as const) {
-    if (typeof opt[m] !== 'function') {
-      fail(where, arg, 'an optimizer: sgd(), adam(), adamw(), rmsprop(), or an object with init, step, state and load methods', `an object without ${m}()`);
+  return guard(where, arg, () => {
+    if (given === null || typeof given !== 'object') fail(where, arg, 'an optimizer object', given);
+    const read = (name: string): unknown => member(given, name);
+    positiveFinite(where, `${arg}.learningRate`, read('learningRate'));
+    const wd = nonNegativeFinite(where, `${arg}.weightDecay`, read('weightDecay'));
+    if (wd >= 1) fail(where, `${arg}.weightDecay`, 'less than 1', wd);
+    for (const m of ['init', 'step', 'state', 'load'] as const) {
+      if (typeof read(m) !== 'function') {
+        fail(where, arg, 'an optimizer: sgd(), adam(), adamw(), rmsprop(), or an object with init, step, state and load methods', `an object without ${m}()`);
+      }
     }
-  }
-  if (opt['undo'] !== undefined && typeof opt['undo'] !== 'function') fail(where, `${arg}.undo`, 'a function or undefined', opt['undo']);
-  if (typeof opt['name'] !== 'string' || opt['name'].length === 0) fail(where, `${arg}.name`, 'a non-empty string', opt['name']);
-  return given as Optimizer;
+    const undo = read('undo');
+    if (undo !== undefined && typeof undo !== 'function') fail(where, `${arg}.undo`, 'a function or undefined', undo);
+    const name = read('name');
+    if (typeof name !== 'string' || name.length === 0) fail(where, `${arg}.name`, 'a non-empty string', name);
+    return given as Optimizer;
+  });
 }
 
 export function resolveValidation(where: string, arg: string, net: TrainingModel, loss: Loss, value: unknown): { x: Matrix; y: Matrix } {
@@ -168,13 +173,14 @@ export function splitValidation(where: string, x: Matrix, y: Matrix, fraction: n
   return { train: [pick(x, 0, n - nv), pick(y, 0, n - nv)], validation: [pick(x, 1, nv), pick(y, 1, nv)] };
 }
 
+/** What a thrown value says, escaped and cut short; never fails, whatever was thrown (a revoked Proxy, a throwing getter). */
 export function errorMessage(error: unknown): string {
   try {
-    if (error instanceof Error) return String(error.message);
+    if (error instanceof Error) return sanitize(String(error.message));
   } catch {
     return 'an error whose message cannot be read';
   }
-  return typeof error === 'string' ? error : describe(error);
+  return typeof error === 'string' ? sanitize(error) : describe(error);
 }
 
 export function checkFree(where: string, net: TrainingModel): void {

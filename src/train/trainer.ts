@@ -14,7 +14,7 @@ import { decodeFloat64, decodeUint32, encodeFloat64, encodeUint32 } from '../cor
 import { DeltapropError, TrainingError, describe, fail } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
-import { booleanOption, checkOptionNames, integerSeed, type MatrixLike, positiveInteger, toMatrix, toOptions } from '../core/schema.js';
+import { booleanOption, checkOptionNames, integerSeed, type MatrixLike, member, positiveInteger, toMatrix, toOptions } from '../core/schema.js';
 import type { FromJSONOptions } from '../io/json.js';
 import { gatherRows } from '../kernels/js.js';
 import { backward, createWorkspace, forward, type GradientViews, gradientViews, type Workspace } from '../model/backprop.js';
@@ -306,7 +306,8 @@ export class Trainer {
 
   /** Restores θ (and the optimizer's state) to before the last step. */
   private rollback(): void {
-    if (this.optimizer.undo !== undefined) this.optimizer.undo();
+    const undo = member(this.optimizer, 'undo');
+    if (typeof undo === 'function') (undo as () => void).call(this.optimizer);
     if (!this.builtinOptimizer) this.network.params.values.set(this.backup);
   }
 
