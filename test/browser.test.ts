@@ -140,6 +140,7 @@ describe('browser playground (Chromium)', () => {
     const message = await page.textContent('#message');
     expect(state, `determinism page failed: ${message}`).toBe('done');
     const browserHash = (await page.textContent('#hash'))!.trim();
+    const browserAsyncHash = (await page.textContent('#async-hash'))!.trim();
 
     const nodeHash = helper.runDeterminismScenario(deltaprop).hash;
     const bundle: unknown = await import(pathToFileURL(join(distDir, 'index.js')).href);
@@ -150,6 +151,8 @@ describe('browser playground (Chromium)', () => {
     expect(nodeBundleHash).toBe(nodeHash);
     expect(browserHash).toBe(nodeHash);
     expect(browserHash).toBe(helper.DETERMINISM_HASH);
+    // fitAsync in the page (setTimeout between slices) gives fit's bits.
+    expect(browserAsyncHash).toBe(helper.DETERMINISM_HASH);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

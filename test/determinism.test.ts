@@ -47,6 +47,11 @@ describe('determinism: same seed, same bits', () => {
     expect(loss).toBeLessThan(0.3);
   });
 
+  it('through fitAsync, which yields to the event loop between slices: the same hash', async () => {
+    const { hash } = await helper.runDeterminismScenarioAsync(deltaprop);
+    expect(hash).toBe(DETERMINISM_HASH);
+  });
+
   it('twice in the same process: the same hash and the same loss, bit for bit', () => {
     const a = helper.runDeterminismScenario(deltaprop);
     const b = helper.runDeterminismScenario(deltaprop);

@@ -2,3 +2,4 @@
 export declare const DETERMINISM_HASH: string;
 export declare function hashNetwork(net: { layers: ReadonlyArray<{ weights: { data: Float64Array }; biases: Float64Array }> }): string;
 export declare function runDeterminismScenario(deltaprop: unknown): { hash: string; loss: number };
+export declare function runDeterminismScenarioAsync(deltaprop: unknown): Promise<{ hash: string; loss: number }>;

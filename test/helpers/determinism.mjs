@@ -33,6 +33,29 @@ export function hashNetwork(net) {
 
 /** Trains the fixed-seed network and returns { hash, loss }. */
 export function runDeterminismScenario(deltaprop) {
+  const { net, x, y } = scenario(deltaprop);
+  const history = net.fit(x, y, FIT_OPTIONS);
+  return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss };
+}
+
+/** The same scenario through fitAsync (yielding to the event loop every millisecond): the same bits. */
+export async function runDeterminismScenarioAsync(deltaprop) {
+  const { net, x, y } = scenario(deltaprop);
+  const history = await net.fitAsync(x, y, { ...FIT_OPTIONS, yieldEveryMs: 1 });
+  return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss };
+}
+
+const FIT_OPTIONS = {
+  loss: 'categoricalCrossEntropy',
+  learningRate: 0.3,
+  weightDecay: 1e-4,
+  batchSize: 16,
+  epochs: 25,
+  shuffle: true,
+  seed: 11,
+};
+
+function scenario(deltaprop) {
   const { Network, Random } = deltaprop;
   const random = new Random(2024);
   const x = [];
@@ -53,14 +76,5 @@ export function runDeterminismScenario(deltaprop) {
     ],
     seed: 7,
   });
-  const history = net.fit(x, y, {
-    loss: 'categoricalCrossEntropy',
-    learningRate: 0.3,
-    weightDecay: 1e-4,
-    batchSize: 16,
-    epochs: 25,
-    shuffle: true,
-    seed: 11,
-  });
-  return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss };
+  return { net, x, y };
 }
