@@ -4,6 +4,7 @@
  * (train/trainer.ts); this file validates, converts and delegates.
  */
 import { DeltapropError, describe, fail } from './core/errors.js';
+import { MAX_LAYERS, MAX_WORKING_VALUES } from './core/limits.js';
 import { MAX_ELEMENTS, Matrix } from './core/matrix.js';
 import { Random } from './core/random.js';
 import {
@@ -108,6 +109,7 @@ export class Network implements TrainingModel {
     const where = 'new Network';
     const inputs = positiveInteger(where, 'input', input, MAX_ELEMENTS);
     if (!Array.isArray(layers) || layers.length === 0) fail(where, 'layers', 'a non-empty array of Dense layers', layers);
+    if (layers.length > MAX_LAYERS) fail(where, 'layers', `at most ${MAX_LAYERS} layers`, `${layers.length}`);
     const list = (layers as readonly unknown[]).slice();
     const plans: LayerPlan[] = [];
     let width = inputs;
@@ -156,6 +158,7 @@ export class Network implements TrainingModel {
     const seed = s['seed'] === undefined ? 0 : integerSeed(where, 'spec.seed', s['seed']);
     const specs = s['layers'];
     if (!Array.isArray(specs) || specs.length === 0) fail(where, 'spec.layers', 'a non-empty array of layers', specs);
+    if (specs.length > MAX_LAYERS) fail(where, 'spec.layers', `at most ${MAX_LAYERS} layers`, `${specs.length}`);
     const plans: LayerPlan[] = [];
     const inits: Init[] = [];
     let inputs = input;
@@ -195,6 +198,7 @@ export class Network implements TrainingModel {
    */
   forward(x: MatrixLike): Trace {
     const m = toMatrix('Network.forward', 'x', x, this.input);
+    checkWorkingMemory('Network.forward', this, m.rows);
     const ws = createWorkspace(this.input, this.layers, m.rows, false);
     ws.activations[0]!.data.set(m.data);
     forward(this.layers, ws);
@@ -272,6 +276,7 @@ export class Network implements TrainingModel {
     const where = 'Network.predict';
     const single = !isMatrix(x) && isSample(x);
     const m = single ? toSample(where, 'x', x, this.input) : toMatrix(where, 'x', x, this.input);
+    checkWorkingMemory(where, this, m.rows);
     let ws = this.state.predict;
     if (ws === undefined || ws.rows !== m.rows) {
       ws = createWorkspace(this.input, this.layers, m.rows, false);
@@ -355,6 +360,16 @@ function buildLayers(plans: readonly LayerPlan[]): { params: Params; layers: Den
 function adopt(input: number, built: { params: Params; layers: Dense[] }): Network {
   adopting = built;
   return new Network(input, built.layers);
+}
+
+/** Refuses a batch whose working memory (input, sums and activations) would pass MAX_WORKING_VALUES. */
+function checkWorkingMemory(where: string, net: Network, rows: number): void {
+  let width = net.input;
+  for (const l of net.layers) width += 2 * l.units;
+  if (rows * width > MAX_WORKING_VALUES) {
+    const most = Math.floor(MAX_WORKING_VALUES / width);
+    fail(where, 'x', `at most ${most} samples at once (${width} working values per sample, ${MAX_WORKING_VALUES} at most); split the batch`, `${rows} samples`);
+  }
 }
 
 /** The index of the first NaN or ±Infinity in `values`, or −1. */

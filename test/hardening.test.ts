@@ -219,6 +219,26 @@ describe('seeds', () => {
   });
 });
 
+describe('limits', () => {
+  it('one set of limits: the largest layer count that can be created can be saved and loaded back, one more is refused by both', () => {
+    const layers = Array.from({ length: 10_000 }, () => ({ units: 1 }));
+    const big = Network.create({ input: 1, layers });
+    expect(Network.fromJSON(JSON.stringify(big.toJSON())).layers).toHaveLength(10_000);
+    expectDeltapropError(() => Network.create({ input: 1, layers: [...layers, { units: 1 }] }), 'Network.create', '"spec.layers"', 'at most 10000 layers');
+    const json = big.toJSON();
+    const tooMany = { ...json, layers: [...json.layers, json.layers[0]!] };
+    expectDeltapropError(() => Network.fromJSON(tooMany), 'Network.fromJSON', '"json.layers"', 'at most 10000 layers');
+  });
+
+  it('predict and forward refuse a batch whose working memory would pass the documented cap, before allocating', () => {
+    const net = Network.create({ input: 1, layers: [{ units: 4096 }, { units: 4096 }] });
+    // 1 + 2·(4096 + 4096) = 16385 working values per sample: at most 8191 samples under 2^27.
+    const rows = new Matrix(9000, 1);
+    expectDeltapropError(() => net.predict(rows), 'Network.predict', '"x"', 'at most 8191 samples');
+    expectDeltapropError(() => net.forward(rows), 'Network.forward', '"x"', 'at most 8191 samples');
+  });
+});
+
 describe('predict memory', () => {
   it('does not keep a large batch’s buffers alive after the call', () => {
     const net = Network.create({ input: 64, layers: [{ units: 256, activation: 'relu' }, { units: 4 }] });

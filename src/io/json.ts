@@ -12,7 +12,7 @@
 import { type Activation, type ActivationJSON, resolveActivation } from '../model/activations.js';
 import { DeltapropError, describe, fail } from '../core/errors.js';
 import type { Dense } from '../model/layer.js';
-import { MAX_ELEMENTS } from '../core/matrix.js';
+import { MAX_ELEMENTS, MAX_LAYERS } from '../core/limits.js';
 
 export const FORMAT = 'deltaprop-network';
 export const VERSION = 1;
@@ -153,7 +153,7 @@ export function networkFromJSON(json: unknown, options?: FromJSONOptions): Netwo
   const input = readCount('json.input', own(top, 'input'));
   const layersJSON = own(top, 'layers');
   if (!Array.isArray(layersJSON) || layersJSON.length === 0) fail(WHERE, 'json.layers', 'a non-empty array', layersJSON);
-  if (layersJSON.length > 10_000) fail(WHERE, 'json.layers', 'at most 10000 layers', `${layersJSON.length}`);
+  if (layersJSON.length > MAX_LAYERS) fail(WHERE, 'json.layers', `at most ${MAX_LAYERS} layers`, `${layersJSON.length}`);
 
   // First pass: shapes only, so that nothing large is allocated for a file that lies about its sizes.
   let inputs = input;
