@@ -72,9 +72,9 @@ describe('hostile model files', () => {
   it('__proto__, constructor and prototype keys, written as JSON text so that JSON.parse makes them own properties', () => {
     const payload = '{"polluted": "yes", "units": 1000000000, "isAdmin": true}';
     rejects(edit('{"format"', `{"__proto__": ${payload}, "format"`), '"__proto__"');
-    rejects(edit('{"units"', `{"__proto__": ${payload}, "units"`), '"__proto__"');
-    rejects(edit('{"units"', `{"constructor": {"prototype": ${payload}}, "units"`), '"constructor"');
-    rejects(edit('"version":1', `"version":1, "prototype": ${payload}`), '"prototype"');
+    rejects(edit('{"type"', `{"__proto__": ${payload}, "type"`), '"__proto__"');
+    rejects(edit('{"type"', `{"constructor": {"prototype": ${payload}}, "type"`), '"constructor"');
+    rejects(edit('"version":2', `"version":2, "prototype": ${payload}`), '"prototype"');
     // Inside the activation object: { name, slope } and nothing else.
     rejects(edit('{"name":"leakyRelu"', `{"__proto__": ${payload}, "name":"leakyRelu"`), '"__proto__"');
     rejects(edit('"sigmoid"', `{"name": "sigmoid", "__proto__": ${payload}}`), '"__proto__"');
@@ -97,7 +97,7 @@ describe('hostile model files', () => {
     const lying = (units: number, input = 2): unknown => ({
       ...base,
       input,
-      layers: [{ units, activation: 'tanh', weights: [], biases: [] }],
+      layers: [{ type: 'dense', units, activation: 'tanh', weights: [], biases: [] }],
     });
     const before = process.memoryUsage().arrayBuffers;
     rejects(lying(1e9), 'json.layers[0].units'); // beyond the 2^28 limit
@@ -141,12 +141,12 @@ describe('hostile model files', () => {
     rejects(edit('"sigmoid"', '{"name": "sigmoid", "slope": 3}'), 'json.layers[1].activation');
     rejects(edit('"deltaprop-network"', '"keras"'), 'json.format');
     // A future version: refused with a hint to upgrade, not half-read.
-    const future = rejects(edit('"version":1', '"version":2'), 'json.version');
+    const future = rejects(edit('"version":2', '"version":3'), 'json.version');
     expect(future.message).toContain('upgrade deltaprop');
-    rejects(edit('"version":1', '"version":"1"'), 'json.version');
-    rejects(edit('"version":1', '"version":1.5'), 'json.version');
-    rejects(edit('"version":1', '"version":0'), 'json.version');
-    rejects(edit('"version":1', '"version":1e999'), 'json.version');
+    rejects(edit('"version":2', '"version":"1"'), 'json.version');
+    rejects(edit('"version":2', '"version":1.5'), 'json.version');
+    rejects(edit('"version":2', '"version":0'), 'json.version');
+    rejects(edit('"version":2', '"version":1e999'), 'json.version');
   });
 
   it('deep nesting, broken text and values that are not objects', () => {
