@@ -376,13 +376,13 @@ describe('test/fixtures/network-v2*.json (format version 2, frozen)', () => {
     rejects(damaged((d) => ((d['inputScaling'] as Record<string, unknown>)['divisor'] = [1, 1, 0, 1])), 'json.inputScaling.divisor[2]');
     rejects(damaged((d) => ((d['inputScaling'] as Record<string, unknown>)['shift'] = [1, 2, 3])), 'json.inputScaling.shift');
     rejects(damaged((d) => ((d['inputScaling'] as Record<string, unknown>)['extra'] = 1)), 'json.inputScaling');
-    rejects(damaged((d) => (d['inputScaling'] = JSON.parse('{"__proto__": {"kind": "standard"}, "shift": [0,0,0,0], "divisor": [1,1,1,1]}'))), 'json.inputScaling');
+    rejects(damaged((d) => (d['inputScaling'] = JSON.parse('{"__proto__": {"kind": "standard"}, "shift": [0,0,0,0], "divisor": [1,1,1,1]}') as unknown)), 'json.inputScaling');
     rejects(damaged((d) => (d['outputScaling'] = 'standard')), 'json.outputScaling');
     rejects(damaged((d) => (d['classes'] = ['low', 'mid', 'low'])), 'json.classes');
     rejects(damaged((d) => (d['classes'] = [])), 'json.classes');
     rejects(damaged((d) => (d['classes'] = ['low', 'mid'])), 'json.classes');
     rejects(damaged((d) => (d['classes'] = 3)), 'json.classes');
-    rejects(damaged((d) => (d['classes'] = new Array(1e6).fill('x'))), 'json.classes');
+    rejects(damaged((d) => (d['classes'] = new Array<string>(1e6).fill('x'))), 'json.classes');
     rejects(damaged((d) => (d.layers[2]!['units'] = 1, d.layers[2]!['weights'] = (d.layers[2]!['weights'] as number[]).slice(0, 5), d.layers[2]!['biases'] = [0], delete d['classes'])), 'json.layers[2]');
     const reg = JSON.parse(v2RegressionText) as Record<string, unknown>;
     rejects({ ...reg, outputScaling: { ...(reg['outputScaling'] as object), kind: 'minMax' } }, 'json.outputScaling.kind');
