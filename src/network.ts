@@ -36,7 +36,7 @@ import { type NetworkJSON, type NetworkPlan, networkFromJSON, networkToJSON, typ
 import { summaryText } from './io/summary.js';
 import { type Activation, type ActivationName, resolveActivation } from './model/activations.js';
 import { backward, createGradients, createWorkspace, forward, type Trace, type Workspace } from './model/backprop.js';
-import { createDropout, drawMasks, hasDropout } from './model/dropout.js';
+import { createDropout, drawMasks, type DropoutBuffers, hasDropout } from './model/dropout.js';
 import { Dense } from './model/layer.js';
 import { checkTargets, fusedDelta, type Loss, type LossName, resolveLoss } from './model/losses.js';
 import { Params } from './model/params.js';
@@ -118,6 +118,8 @@ interface NetworkState {
   unseededFits: number;
   /** Scaling, classes and dropout. */
   model: ModelData;
+  /** The masks of each training-mode trace that forward() returned, for backward(). */
+  readonly masked: WeakMap<Trace, DropoutBuffers>;
 }
 
 let adopting: { params: Params; layers: Dense[] } | undefined;
@@ -130,7 +132,7 @@ export class Network implements TrainingModel {
   /** Every weight and bias in one Float64Array (with a gradient array of the same layout). */
   readonly params: Params;
   /** @internal */
-  readonly state: NetworkState = { predict: undefined, trainer: undefined, unseededFits: 0, model: plainModelData(0) };
+  readonly state: NetworkState = { predict: undefined, trainer: undefined, unseededFits: 0, model: plainModelData(0), masked: new WeakMap() };
 
   /**
    * A network made of copies of the given layers (`Network.create` and `Network.fromJSON` are the
@@ -283,9 +285,11 @@ export class Network implements TrainingModel {
       const drop = createDropout(this.layers, rates, m.rows);
       drawMasks(drop, new Random(seed));
       forward(this.layers, ws, drop);
-    } else {
-      forward(this.layers, ws);
+      const trace = { sums: ws.sums, activations: ws.activations };
+      this.state.masked.set(trace, drop);
+      return trace;
     }
+    forward(this.layers, ws);
     return { sums: ws.sums, activations: ws.activations };
   }
 
@@ -377,7 +381,7 @@ export class Network implements TrainingModel {
       targets,
     };
     const grads = createGradients(this.layers);
-    backward(this.layers, ws, lossFn, fusedDelta(lossFn, this.layers[k - 1]!.activation), grads);
+    backward(this.layers, ws, lossFn, fusedDelta(lossFn, this.layers[k - 1]!.activation), grads, this.state.masked.get(trace));
     for (let n = 0; n < k; n++) {
       // A bias gradient is a mean of deltas, so this also catches every non-finite delta.
       for (const [name, values] of [['weightGradients', grads.weightGradients[n]!.data], ['biasGradients', grads.biasGradients[n]!]] as const) {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkGradients, Network, Trainer } from '../src/index.js';
-import { expectDeltapropError } from './helpers/numeric.js';
+import { expectDeltapropError, relativeError } from './helpers/numeric.js';
 import { parameterBits } from './helpers/weights.js';
 import { uniformRows } from './helpers/data.js';
 
@@ -95,5 +95,27 @@ describe('dropout', () => {
     expectDeltapropError(() => Network.create({ input: 2, layers: [{ units: 2 }, { units: 1, dropout: 0.5 }] }), 'Network.create', '"spec.layers[1].dropout"', 'output layer');
     expectDeltapropError(() => net(0.2).forward(x, { training: 'yes' as never }), 'Network.forward', '"options.training"');
     expectDeltapropError(() => net(0.2).forward(x, { training: true, seed: 0.5 }), 'Network.forward', '"options.seed"');
+  });
+});
+
+describe('forward({ training: true }) with backward', () => {
+  it('backward of a training-mode trace goes through its masks: its gradients match finite differences of the masked loss', () => {
+    const a = net(0.4);
+    const g = a.backward(a.forward(x, { training: true, seed: 5 }), y, 'categoricalCrossEntropy');
+    const plain = a.backward(a.forward(x), y, 'categoricalCrossEntropy');
+    expect(g.weightGradients[0]!.data).not.toEqual(plain.weightGradients[0]!.data);
+    const loss = (): number => {
+      const z = a.forward(x, { training: true, seed: 5 }).activations[3]!.toArray();
+      return -z.reduce((s, row, i) => s + Math.log(row[y[i]![0] === 1 ? 0 : 1]!), 0) / z.length;
+    };
+    for (const [n, i] of [[0, 0], [0, 7], [1, 3], [2, 4]] as const) {
+      const W = a.layers[n]!.weights.data, original = W[i]!, eps = 1e-6;
+      W[i] = original + eps;
+      const plus = loss();
+      W[i] = original - eps;
+      const minus = loss();
+      W[i] = original;
+      expect(relativeError(g.weightGradients[n]!.data[i]!, (plus - minus) / (2 * eps), 1e-6)).toBeLessThan(1e-5);
+    }
   });
 });

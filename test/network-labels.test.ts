@@ -3,7 +3,7 @@
  * (and validation data, and validationSplit), classify, evaluate on a hand-made case.
  */
 import { describe, expect, it } from 'vitest';
-import { Network } from '../src/index.js';
+import { Network, Trainer } from '../src/index.js';
 import { expectDeltapropError } from './helpers/numeric.js';
 import { parameterBits, setLayer } from './helpers/weights.js';
 
@@ -126,5 +126,38 @@ describe('classify and evaluate on a hand-made case', () => {
     // Rows give the same report.
     const rows = truth.map((t) => [0, 1, 2].map((c) => (c === idx[t as keyof typeof idx] ? 1 : 0)));
     expect(net.evaluate(X, rows)).toEqual(e);
+  });
+});
+
+describe('checkpoints and failed calls', () => {
+  const X = [[5.1, 3.5], [6.2, 2.9], [7.7, 3.0], [4.9, 3.1], [6.4, 3.2], [5.0, 3.6], [6.9, 3.1], [5.8, 2.7]];
+  const Y = ['s', 'v', 'g', 's', 'v', 's', 'g', 'v'];
+  const make = (): Network =>
+    Network.create({ input: 2, layers: [{ units: 5, activation: 'tanh', dropout: 0.2 }, { units: 3, activation: 'softmax' }], inputScaling: 'standard', classes: ['s', 'v', 'g'], seed: 4 });
+
+  it('a checkpoint carries scaling, classes and dropout; resuming on the raw x and the labels gives the same bits', () => {
+    const whole = make();
+    whole.fit(X, Y, { epochs: 4, batchSize: 3, seed: 2 });
+    const t = make().trainer(X, Y, { epochs: 4, batchSize: 3, seed: 2 });
+    for (let i = 0; i < 5; i++) t.step();
+    const c = JSON.parse(JSON.stringify(t.checkpoint())) as { network: { classes: string[]; inputScaling: { kind: string } } };
+    expect(c.network.classes).toEqual(['s', 'v', 'g']);
+    expect(c.network.inputScaling.kind).toBe('standard');
+    t.stop();
+    const resumed = Trainer.resume(c as never, X, Y);
+    const history = resumed.run();
+    expect(parameterBits(resumed.network as Network)).toBe(parameterBits(whole));
+    expect((resumed.network as Network).inputScaling).toEqual(whole.inputScaling);
+    expect(history.epochs).toHaveLength(4);
+  });
+
+  it('a fit refused for its labels or options leaves the network unadapted and its weights unchanged', () => {
+    const net = make();
+    const before = parameterBits(net);
+    expectDeltapropError(() => net.fit(X, [...Y.slice(1), 'x']), 'Network.fit', '"y[7]"');
+    expectDeltapropError(() => net.fit(X, Y, { validation: { x: X, y: Y.slice(2) } }), 'Network.fit', '"options.validation.y"');
+    expectDeltapropError(() => net.fit(X, Y, { epochs: 0 }), 'Network.fit', '"options.epochs"');
+    expect(net.inputScaling).toBeUndefined();
+    expect(parameterBits(net)).toBe(before);
   });
 });
