@@ -78,7 +78,7 @@ export interface TrainerOptions {
   readonly epochs?: number;
   /** Visit the samples in a fresh seeded random order every epoch. @default true */
   readonly shuffle?: boolean;
-  /** Seed of the shuffling and of validationSplit. @default 0 on a network's first unseeded fit, then 1, 2, … */
+  /** Seed of the shuffling, of validationSplit and of the dropout masks (a stream of their own). @default 0 on a network's first unseeded fit, then 1, 2, … */
   readonly seed?: number;
   /** Data to measure after every epoch (never trained on); for a classifier, y may be labels. */
   readonly validation?: { readonly x: MatrixLike; readonly y: Targets };
