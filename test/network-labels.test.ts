@@ -161,3 +161,18 @@ describe('checkpoints and failed calls', () => {
     expect(parameterBits(net)).toBe(before);
   });
 });
+
+describe('evaluate and classify: bad arguments', () => {
+  it('are DeltapropErrors naming the argument', async () => {
+    const net = Network.create({ input: 2, layers: [{ units: 2, activation: 'softmax' }], seed: 2, classes: ['no', 'yes'] });
+    expectDeltapropError(() => net.evaluate(x, names.slice(2)), 'Network.evaluate', '"y"', '6 labels');
+    expectDeltapropError(() => net.evaluate(x, ['no', 'yes', 'no', 'yes', 'no', 'perhaps']), 'Network.evaluate', '"y[5]"', '"perhaps"');
+    expectDeltapropError(() => net.evaluate(x, names, { loss: 'l3' as never }), 'Network.evaluate', '"options.loss"');
+    expectDeltapropError(() => net.evaluate(x, names, { lossy: 1 } as never), 'Network.evaluate', '"options"');
+    expectDeltapropError(() => net.evaluate([], []), 'Network.evaluate', '"x"');
+    expectDeltapropError(() => net.classify([1, 2, 3]), 'Network.classify', '"x"');
+    // fitAsync takes labels too.
+    const h = await net.fitAsync(x, names, { epochs: 2, seed: 1 });
+    expect(h.epochs).toHaveLength(2);
+  });
+});
