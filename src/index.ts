@@ -3,7 +3,9 @@
  * on Float64Array, with zero dependencies, in Node and in browsers.
  */
 export { Network } from './network.js';
-export type { Gradients, Init, LayerSpec, NetworkSpec, Trace } from './network.js';
+export type { ForwardOptions, Gradients, Init, LayerSpec, NetworkSpec, Trace } from './network.js';
+export type { InputScalingName, OutputScalingName } from './data/model-data.js';
+export type { Classification, ClassifierEvaluation, EvaluateOptions, Evaluation, RegressionEvaluation } from './train/evaluate.js';
 export { Dense } from './model/layer.js';
 export type { Params, Segment } from './model/params.js';
 export { Matrix } from './core/matrix.js';
@@ -30,6 +32,7 @@ export type {
   History,
   OptimizerName,
   ResumeOptions,
+  Targets,
   TrainerOptions,
 } from './train/trainer.js';
 export { earlyStopping } from './train/callbacks.js';

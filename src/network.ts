@@ -19,13 +19,32 @@ import {
   toOptions,
   toSample,
 } from './core/schema.js';
+import { type ClassesSpec, type Label, readClasses } from './data/labels.js';
+import {
+  checkClasses,
+  checkOutputLayer,
+  classifierKind,
+  classLabels,
+  copyModelData,
+  type InputScalingName,
+  type ModelData,
+  type OutputScalingName,
+  plainModelData,
+  readDropout,
+  scalingName,
+} from './data/model-data.js';
+import { fitScaling, type Scaling, scaleRows, unscaleRows } from './data/scaling.js';
 import { type NetworkJSON, type NetworkPlan, networkFromJSON, networkToJSON, type FromJSONOptions } from './io/json.js';
+import { summaryText } from './io/summary.js';
 import { type Activation, type ActivationName, resolveActivation } from './model/activations.js';
 import { backward, createGradients, createWorkspace, forward, type Trace, type Workspace } from './model/backprop.js';
+import { createDropout, drawMasks, type DropoutBuffers, hasDropout } from './model/dropout.js';
 import { Dense } from './model/layer.js';
 import { checkTargets, fusedDelta, type Loss, type LossName, resolveLoss } from './model/losses.js';
 import { Params } from './model/params.js';
-import { fitAsync, type FitOptions, type History, setNetworkReader, Trainer, type TrainerOptions, type TrainingModel } from './train/trainer.js';
+import { checkAdapted, type Classification, classify, type Evaluation, evaluate, type EvaluateOptions } from './train/evaluate.js';
+import { checkFree } from './train/options.js';
+import { fitAsync, type FitOptions, type History, setNetworkReader, type Targets, Trainer, type TrainerOptions, type TrainingModel } from './train/trainer.js';
 
 export type { Trace } from './model/backprop.js';
 
@@ -39,6 +58,16 @@ export interface LayerSpec {
   readonly activation?: ActivationName | Activation;
   /** Weight initialisation. @default 'he' for relu and leakyRelu, 'glorot' otherwise */
   readonly init?: Init;
+  /** p of inverted dropout on this layer's output, in training only (hidden layers). @default 0 */
+  readonly dropout?: number;
+}
+
+/** Options of `net.forward`. */
+export interface ForwardOptions {
+  /** The training-mode pass: dropout masks drawn from `seed`. @default false */
+  readonly training?: boolean;
+  /** Seed of the dropout masks of a training-mode pass. @default 0 */
+  readonly seed?: number;
 }
 
 export interface NetworkSpec {
@@ -48,6 +77,15 @@ export interface NetworkSpec {
   readonly layers: readonly LayerSpec[];
   /** Seed of the weight initialisation: the same seed gives the same weights, bit for bit. @default 0 */
   readonly seed?: number;
+  /**
+   * Feature scaling inside the model, x' = (x − shift) / divisor: 'standard' (mean, standard deviation)
+   * or 'minMax' (min, max − min), from the first training x or `adapt`. @default 'none'
+   */
+  readonly inputScaling?: InputScalingName;
+  /** Regression targets trained as (y − mean) / sd; `predict` answers z · sd + mean, in original units. @default 'none' */
+  readonly outputScaling?: OutputScalingName;
+  /** A classifier's labels (strings or integers), or their count n (labels 0 … n − 1). */
+  readonly classes?: ClassesSpec;
 }
 
 /** What backpropagation returns: per-sample deltas and the gradients of the batch-mean loss. */
@@ -60,8 +98,8 @@ export interface Gradients {
   readonly biasGradients: Float64Array[];
 }
 
-const LAYER_KEYS = ['units', 'activation', 'init'] as const;
-const SPEC_KEYS = ['input', 'layers', 'seed'] as const;
+const LAYER_KEYS = ['units', 'activation', 'init', 'dropout'] as const;
+const SPEC_KEYS = ['input', 'layers', 'seed', 'inputScaling', 'outputScaling', 'classes'] as const;
 
 /** `predict` keeps its buffers between calls only up to this many values (larger batches release them). */
 const PREDICT_CACHE_LIMIT = 1 << 20;
@@ -80,6 +118,10 @@ interface NetworkState {
   trainer: object | undefined;
   /** How many fits without an explicit seed have started (their default seeds are 0, 1, 2, …). */
   unseededFits: number;
+  /** Scaling, classes and dropout. */
+  model: ModelData;
+  /** The masks of each training-mode trace that forward() returned, for backward(). */
+  readonly masked: WeakMap<Trace, DropoutBuffers>;
 }
 
 let adopting: { params: Params; layers: Dense[] } | undefined;
@@ -92,7 +134,7 @@ export class Network implements TrainingModel {
   /** Every weight and bias in one Float64Array (with a gradient array of the same layout). */
   readonly params: Params;
   /** @internal */
-  readonly state: NetworkState = { predict: undefined, trainer: undefined, unseededFits: 0 };
+  readonly state: NetworkState = { predict: undefined, trainer: undefined, unseededFits: 0, model: plainModelData(0), masked: new WeakMap() };
 
   /**
    * A network made of copies of the given layers (`Network.create` and `Network.fromJSON` are the
@@ -103,6 +145,7 @@ export class Network implements TrainingModel {
       this.input = input;
       this.params = adopting.params;
       this.layers = Object.freeze(adopting.layers);
+      this.state.model = plainModelData(this.layers.length);
       adopting = undefined;
       return;
     }
@@ -137,6 +180,25 @@ export class Network implements TrainingModel {
     this.input = inputs;
     this.params = built.params;
     this.layers = Object.freeze(built.layers);
+    this.state.model = plainModelData(this.layers.length);
+  }
+
+  /** The class labels of a classifier (those given at create, else 0 … K − 1); undefined for regression. */
+  get classes(): Label[] | undefined {
+    const out = this.layers[this.layers.length - 1]!;
+    return classLabels(this.state.model, out.activation, out.units)?.slice();
+  }
+
+  /** The input scaling's statistics (a copy), once adapted; undefined without input scaling. */
+  get inputScaling(): Scaling | undefined {
+    const s = this.state.model.input;
+    return s === undefined ? undefined : { kind: s.kind, shift: s.shift.slice(), divisor: s.divisor.slice() };
+  }
+
+  /** The output scaling's statistics (a copy), once adapted; undefined without output scaling. */
+  get outputScaling(): Scaling | undefined {
+    const s = this.state.model.output;
+    return s === undefined ? undefined : { kind: s.kind, shift: s.shift.slice(), divisor: s.divisor.slice() };
   }
 
   /** Width of one output sample. */
@@ -156,6 +218,9 @@ export class Network implements TrainingModel {
     checkOptionNames(where, 'spec', s, SPEC_KEYS);
     const input = positiveInteger(where, 'spec.input', s['input'], MAX_ELEMENTS);
     const seed = s['seed'] === undefined ? 0 : integerSeed(where, 'spec.seed', s['seed']);
+    const inputKind = scalingName(s['inputScaling'], where, 'spec.inputScaling', false);
+    const outputKind = scalingName(s['outputScaling'], where, 'spec.outputScaling', true) as OutputScalingName;
+    const dropout: number[] = [];
     const specs = s['layers'];
     if (!Array.isArray(specs) || specs.length === 0) fail(where, 'spec.layers', 'a non-empty array of layers', specs);
     if (specs.length > MAX_LAYERS) fail(where, 'spec.layers', `at most ${MAX_LAYERS} layers`, `${specs.length}`);
@@ -177,11 +242,20 @@ export class Network implements TrainingModel {
       if (init !== 'glorot' && init !== 'he') fail(where, `${arg}.init`, "'glorot' or 'he'", init);
       total += units * inputs + units;
       if (total > MAX_ELEMENTS) fail(where, 'spec.layers', `at most ${MAX_ELEMENTS} parameters in all`, `${total} or more`);
+      dropout.push(readDropout(where, `${arg}.dropout`, l['dropout'], n === specs.length - 1));
+      if (n === specs.length - 1) checkOutputLayer(where, arg, activation, units);
       plans.push({ inputs, units, activation });
       inits.push(init);
       inputs = units;
     }
+    const out = plans[plans.length - 1]!;
+    const classes = s['classes'] === undefined ? undefined : readClasses(where, 'spec.classes', s['classes']);
+    if (classes !== undefined) checkClasses(where, 'spec.classes', classes, out.activation, out.units);
+    if (outputKind !== 'none' && classifierKind(out.activation, out.units) !== undefined) {
+      fail(where, 'spec.outputScaling', "'none' for a classifier (output scaling is for regression targets)", outputKind);
+    }
     const net = adopt(input, buildLayers(plans));
+    net.state.model = { inputKind, outputKind, input: undefined, output: undefined, classes, dropout };
     const random = new Random(seed);
     net.layers.forEach((layer, n) => {
       // Glorot: U(±√(6 / (in + out))); He: U(±√(6 / in)). Drawn row by row, layer by layer.
@@ -194,15 +268,71 @@ export class Network implements TrainingModel {
 
   /**
    * The feed-forward pass on a batch, keeping every sum and activation (the seed's Sums and Acts).
-   * Returns new matrices; the input is copied into `activations[0]`.
+   * Returns new matrices. `x` is in original units; the trace is in the space the network computes in:
+   * `activations[0]` is the scaled input under inputScaling, the last activation the scaled output under
+   * outputScaling. `{ training: true, seed }` runs the training-mode pass (dropout masks drawn from `seed`;
+   * each activation is then the masked Z̃_n the next layer reads).
    */
-  forward(x: MatrixLike): Trace {
-    const m = toMatrix('Network.forward', 'x', x, this.input);
-    checkWorkingMemory('Network.forward', this, m.rows);
+  forward(x: MatrixLike, options?: ForwardOptions): Trace {
+    const where = 'Network.forward';
+    const o = toOptions(where, 'options', options);
+    checkOptionNames(where, 'options', o, ['training', 'seed']);
+    const training = o['training'] === undefined ? false : o['training'];
+    if (typeof training !== 'boolean') fail(where, 'options.training', 'true or false', training);
+    const seed = o['seed'] === undefined ? 0 : integerSeed(where, 'options.seed', o['seed']);
+    const m = toMatrix(where, 'x', x, this.input);
+    checkWorkingMemory(where, this, m.rows);
+    checkAdapted(where, this);
     const ws = createWorkspace(this.input, this.layers, m.rows, false);
-    ws.activations[0]!.data.set(m.data);
+    this.scaleInput(ws.activations[0]!.data, m.data);
+    const rates = this.state.model.dropout;
+    if (training && hasDropout(rates)) {
+      const drop = createDropout(this.layers, rates, m.rows);
+      drawMasks(drop, new Random(seed));
+      forward(this.layers, ws, drop);
+      const trace = { sums: ws.sums, activations: ws.activations };
+      this.state.masked.set(trace, drop);
+      return trace;
+    }
     forward(this.layers, ws);
     return { sums: ws.sums, activations: ws.activations };
+  }
+
+  /**
+   * Computes the scaling statistics from (x, y) now: x for inputScaling, y (rows) for outputScaling.
+   * Training adapts a network by itself the first time; `adapt` recomputes them.
+   */
+  adapt(x: MatrixLike, y?: MatrixLike): this {
+    const where = 'Network.adapt';
+    checkFree(where, this);
+    const d = this.state.model;
+    if (d.inputKind === 'none' && d.outputKind === 'none') {
+      throw new DeltapropError(`${where}: the network has no scaling to adapt (create it with inputScaling or outputScaling)`);
+    }
+    const X = toMatrix(where, 'x', x, this.input);
+    if (X.rows === 0) fail(where, 'x', 'at least one sample', 'no rows');
+    let Y: Matrix | undefined;
+    if (d.outputKind !== 'none') {
+      if (y === undefined) fail(where, 'y', `the targets (rows of ${this.output} values) for outputScaling '${d.outputKind}'`, y);
+      Y = toMatrix(where, 'y', y, this.output);
+      if (Y.rows !== X.rows) throw new DeltapropError(`${where}: argument "y" must have ${X.rows} rows (one per sample of x), got ${Y.rows}`);
+    } else if (y !== undefined) {
+      fail(where, 'y', 'undefined (the network has no output scaling)', y);
+    }
+    checkFinite(where, 'x', X);
+    if (Y !== undefined) checkFinite(where, 'y', Y);
+    const input = d.inputKind === 'none' ? undefined : fitScaling(d.inputKind, X);
+    const output = Y === undefined ? undefined : fitScaling('standard', Y);
+    d.input = input;
+    d.output = output;
+    return this;
+  }
+
+  /** x' = (x − shift) / divisor into `out` under inputScaling, else a copy. */
+  private scaleInput(out: Float64Array, x: Float64Array): void {
+    const s = this.state.model.input;
+    if (s === undefined) out.set(x);
+    else scaleRows(out, x, s.shift, s.divisor);
   }
 
   /**
@@ -237,11 +367,17 @@ export class Network implements TrainingModel {
         checkFinite(where, `trace.sums[${n}]`, s);
       }
     }
-    const targets = toMatrix(where, 'y', y, this.output);
+    let targets = toMatrix(where, 'y', y, this.output);
     if (targets.rows !== rows) {
       throw new DeltapropError(`${where}: argument "y" must have ${rows} rows (one per sample of the trace), got ${targets.rows}`);
     }
     checkTargets(where, 'y', lossFn, targets);
+    const so = this.state.model.output;
+    if (so !== undefined) {
+      const scaled = new Matrix(targets.rows, targets.cols);
+      scaleRows(scaled.data, targets.data, so.shift, so.divisor);
+      targets = scaled;
+    }
     const ws: Workspace = {
       rows,
       sums: sums.map((s) => s.clone()),
@@ -250,7 +386,7 @@ export class Network implements TrainingModel {
       targets,
     };
     const grads = createGradients(this.layers);
-    backward(this.layers, ws, lossFn, fusedDelta(lossFn, this.layers[k - 1]!.activation), grads);
+    backward(this.layers, ws, lossFn, fusedDelta(lossFn, this.layers[k - 1]!.activation), grads, this.state.masked.get(trace));
     for (let n = 0; n < k; n++) {
       // A bias gradient is a mean of deltas, so this also catches every non-finite delta.
       for (const [name, values] of [['weightGradients', grads.weightGradients[n]!.data], ['biasGradients', grads.biasGradients[n]!]] as const) {
@@ -277,6 +413,7 @@ export class Network implements TrainingModel {
     const single = !isMatrix(x) && isSample(x);
     const m = single ? toSample(where, 'x', x, this.input) : toMatrix(where, 'x', x, this.input);
     checkWorkingMemory(where, this, m.rows);
+    checkAdapted(where, this);
     let ws = this.state.predict;
     if (ws === undefined || ws.rows !== m.rows) {
       ws = createWorkspace(this.input, this.layers, m.rows, false);
@@ -284,7 +421,7 @@ export class Network implements TrainingModel {
       for (const a of ws.activations) size += a.data.length;
       this.state.predict = 2 * size <= PREDICT_CACHE_LIMIT ? ws : undefined;
     }
-    ws.activations[0]!.data.set(m.data);
+    this.scaleInput(ws.activations[0]!.data, m.data);
     forward(this.layers, ws);
     const out = ws.activations[this.layers.length]!;
     const bad = firstNonFinite(out.data);
@@ -294,11 +431,39 @@ export class Network implements TrainingModel {
           'the input or the weights are too large for float64',
       );
     }
-    return single ? out.data.slice() : out.clone();
+    const answer = single ? new Matrix(1, out.cols, out.data.slice()) : out.clone();
+    const so = this.state.model.output;
+    // Original units: z · divisor + shift, in this order (the standalone module does the same).
+    if (so !== undefined) unscaleRows(answer.data, answer.data, so.shift, so.divisor);
+    return single ? answer.data : answer;
+  }
+
+  /**
+   * A classifier's answer: `{ label, probability, probabilities }` for one sample, an array of them for
+   * a batch. The label is the argmax (one sigmoid unit: the second class when p ≥ 0.5).
+   */
+  classify(x: ArrayLike<number>): Classification;
+  classify(x: MatrixLike): Classification[];
+  classify(x: ArrayLike<number> | MatrixLike): Classification | Classification[] {
+    return classify(this, x);
+  }
+
+  /**
+   * Figures on (x, y), y as rows or labels. A classifier gives loss, accuracy, the confusion matrix
+   * [true][predicted], per-class precision, recall, f1, support, and macro and weighted f1; a regression
+   * gives loss, mae, rmse and r2 (in original units; the loss in training units, as in the history).
+   */
+  evaluate(x: MatrixLike, y: Targets, options?: EvaluateOptions): Evaluation {
+    return evaluate(this, x, y, options);
+  }
+
+  /** A text table of the layers (type, output width, activation, dropout, parameters) and totals. */
+  summary(): string {
+    return summaryText(this);
   }
 
   /** Trains on (x, y) and returns the per-epoch history; see `FitOptions`. It is `this.trainer(x, y, options).run()`. */
-  fit(x: MatrixLike, y: MatrixLike, options?: FitOptions): History {
+  fit(x: MatrixLike, y: Targets, options?: FitOptions): History {
     return Trainer.create(this, x, y, options, 'Network.fit').run();
   }
 
@@ -307,12 +472,12 @@ export class Network implements TrainingModel {
    * keeps rendering. It gives the same bits as `fit`. When `options.signal` aborts, it resolves after
    * the batch under way with `history.aborted === true`; a training error rejects it.
    */
-  fitAsync(x: MatrixLike, y: MatrixLike, options?: FitOptions): Promise<History> {
+  fitAsync(x: MatrixLike, y: Targets, options?: FitOptions): Promise<History> {
     return fitAsync(this, x, y, options);
   }
 
   /** A Trainer on (x, y): run it batch by batch (`step`), in time slices (`runFor`) or to the end (`run`). */
-  trainer(x: MatrixLike, y: MatrixLike, options?: TrainerOptions): Trainer {
+  trainer(x: MatrixLike, y: Targets, options?: TrainerOptions): Trainer {
     return Trainer.create(this, x, y, options, 'Network.trainer');
   }
 
@@ -320,12 +485,14 @@ export class Network implements TrainingModel {
   clone(): Network {
     const built = buildLayers(this.layers);
     built.params.values.set(this.params.values);
-    return adopt(this.input, built);
+    const copy = adopt(this.input, built);
+    copy.state.model = copyModelData(this.state.model);
+    return copy;
   }
 
   /** A plain-JSON description of the network (architecture and every weight, exactly). */
   toJSON(): NetworkJSON {
-    return networkToJSON(this);
+    return networkToJSON(this, this.state.model);
   }
 
   /** Rebuilds a network from `toJSON()` output (an object or its JSON text), validating everything. */
@@ -343,7 +510,9 @@ export function fromPlan(plan: NetworkPlan): Network {
     built.layers[n]!.weights.data.set(l.weights);
     built.layers[n]!.biases.set(l.biases);
   });
-  return adopt(plan.input, built);
+  const net = adopt(plan.input, built);
+  if (plan.model !== undefined) net.state.model = plan.model;
+  return net;
 }
 
 /** One parameter store for the planned layers, and Dense layers whose weights and biases are views into it. */

@@ -54,6 +54,36 @@ describe('examples (--quick)', () => {
     expect(Math.abs(r.runs.find((x) => x.alpha === 1.1)!.x - r.minimum)).toBeGreaterThan(1e3);
   }, TIMEOUT);
 
+  it('iris: string labels, standardised inputs, a stratified split and early stopping classify the test flowers well; the reload is identical', () => {
+    const { result, stdout } = run('iris');
+    const r = result as { testSize: number; accuracy: number; macroF1: number; confusion: number[][]; reloadIdentical: boolean; classified: string[] };
+    // 150 flowers, 30% held out stratified: 15 of each species on the test side.
+    expect(r.testSize).toBe(45);
+    expect(r.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([15, 15, 15]);
+    expect(r.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(r.accuracy).toBe(r.confusion.reduce((a, row, t) => a + row[t]!, 0) / 45);
+    expect(r.macroF1).toBeGreaterThanOrEqual(0.9);
+    expect(r.confusion[0]).toEqual([15, 0, 0]); // setosa is linearly separable from the others
+    expect(r.reloadIdentical).toBe(true);
+    expect(r.classified[0]).toBe('setosa');
+    expect(stdout).toContain('confusion (rows: true species, columns: predicted)');
+    expect(stdout).toMatch(/versicolor\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+15/);
+  }, TIMEOUT);
+
+  it('house-prices: scaled inputs and targets reach the noise floor in original units; unscaled training does worse and says why', () => {
+    const { result } = run('house-prices');
+    const r = result as { mae: number; rmse: number; r2: number; unscaledR2: number; unscaledWarnings: number; scaledWarnings: number; noise: number; targetSd: number; reloadIdentical: boolean };
+    expect(r.r2).toBeGreaterThan(0.9);
+    // In thousands: no better than the noise allows, and far below the spread of the prices.
+    expect(r.rmse).toBeGreaterThan(0.7 * r.noise);
+    expect(r.rmse).toBeLessThan(0.3 * r.targetSd);
+    expect(r.mae).toBeLessThanOrEqual(r.rmse);
+    expect(r.unscaledR2).toBeLessThan(r.r2);
+    expect(r.unscaledWarnings).toBeGreaterThanOrEqual(1);
+    expect(r.scaledWarnings).toBe(0);
+    expect(r.reloadIdentical).toBe(true);
+  }, TIMEOUT);
+
   it('xor: solved with one hidden layer, impossible without', () => {
     const { result, stdout } = run('xor');
     const r = result as { solved: boolean; outputs: number[]; accuracy: number; linearLoss: number; linearAccuracy: number };

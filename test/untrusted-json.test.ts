@@ -72,9 +72,9 @@ describe('hostile model files', () => {
   it('__proto__, constructor and prototype keys, written as JSON text so that JSON.parse makes them own properties', () => {
     const payload = '{"polluted": "yes", "units": 1000000000, "isAdmin": true}';
     rejects(edit('{"format"', `{"__proto__": ${payload}, "format"`), '"__proto__"');
-    rejects(edit('{"units"', `{"__proto__": ${payload}, "units"`), '"__proto__"');
-    rejects(edit('{"units"', `{"constructor": {"prototype": ${payload}}, "units"`), '"constructor"');
-    rejects(edit('"version":1', `"version":1, "prototype": ${payload}`), '"prototype"');
+    rejects(edit('{"type"', `{"__proto__": ${payload}, "type"`), '"__proto__"');
+    rejects(edit('{"type"', `{"constructor": {"prototype": ${payload}}, "type"`), '"constructor"');
+    rejects(edit('"version":2', `"version":2, "prototype": ${payload}`), '"prototype"');
     // Inside the activation object: { name, slope } and nothing else.
     rejects(edit('{"name":"leakyRelu"', `{"__proto__": ${payload}, "name":"leakyRelu"`), '"__proto__"');
     rejects(edit('"sigmoid"', `{"name": "sigmoid", "__proto__": ${payload}}`), '"__proto__"');
@@ -97,7 +97,7 @@ describe('hostile model files', () => {
     const lying = (units: number, input = 2): unknown => ({
       ...base,
       input,
-      layers: [{ units, activation: 'tanh', weights: [], biases: [] }],
+      layers: [{ type: 'dense', units, activation: 'tanh', weights: [], biases: [] }],
     });
     const before = process.memoryUsage().arrayBuffers;
     rejects(lying(1e9), 'json.layers[0].units'); // beyond the 2^28 limit
@@ -141,12 +141,12 @@ describe('hostile model files', () => {
     rejects(edit('"sigmoid"', '{"name": "sigmoid", "slope": 3}'), 'json.layers[1].activation');
     rejects(edit('"deltaprop-network"', '"keras"'), 'json.format');
     // A future version: refused with a hint to upgrade, not half-read.
-    const future = rejects(edit('"version":1', '"version":2'), 'json.version');
+    const future = rejects(edit('"version":2', '"version":3'), 'json.version');
     expect(future.message).toContain('upgrade deltaprop');
-    rejects(edit('"version":1', '"version":"1"'), 'json.version');
-    rejects(edit('"version":1', '"version":1.5'), 'json.version');
-    rejects(edit('"version":1', '"version":0'), 'json.version');
-    rejects(edit('"version":1', '"version":1e999'), 'json.version');
+    rejects(edit('"version":2', '"version":"1"'), 'json.version');
+    rejects(edit('"version":2', '"version":1.5'), 'json.version');
+    rejects(edit('"version":2', '"version":0'), 'json.version');
+    rejects(edit('"version":2', '"version":1e999'), 'json.version');
   });
 
   it('deep nesting, broken text and values that are not objects', () => {
@@ -180,7 +180,7 @@ function containers(doc: Json, out: Json[] = []): Json[] {
   return out;
 }
 
-const KEYS = ['__proto__', 'constructor', 'prototype', 'format', 'version', 'input', 'layers', 'units', 'activation', 'weights', 'biases', 'name', 'slope'];
+const KEYS = ['__proto__', 'constructor', 'prototype', 'format', 'version', 'input', 'layers', 'type', 'units', 'activation', 'dropout', 'weights', 'biases', 'name', 'slope', 'inputScaling', 'outputScaling', 'classes', 'kind', 'shift', 'divisor'];
 
 const mutation = fc.record({
   op: fc.oneof({ weight: 4, arbitrary: fc.constant('replace') }, { weight: 3, arbitrary: fc.constantFrom('drop', 'insert', 'grow', 'shrink', 'duplicate') }),
@@ -309,5 +309,83 @@ describe('test/fixtures/network-v1.json (format version 1, frozen)', () => {
       expect(Array.from(l.weights.data)).toEqual(doc.layers[n]!.weights);
       expect(Array.from(l.biases)).toEqual(doc.layers[n]!.biases);
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The frozen version-2 files, and version 2's own fields on hostile input
+// ---------------------------------------------------------------------------------------------
+
+const v2Text = readFileSync(new URL('./fixtures/network-v2.json', import.meta.url), 'utf8');
+const v2Predictions = JSON.parse(readFileSync(new URL('./fixtures/network-v2.predictions.json', import.meta.url), 'utf8')) as {
+  inputs: number[][];
+  outputs: number[][];
+  labels: string[];
+};
+const v2RegressionText = readFileSync(new URL('./fixtures/network-v2-regression.json', import.meta.url), 'utf8');
+const v2RegressionPredictions = JSON.parse(readFileSync(new URL('./fixtures/network-v2-regression.predictions.json', import.meta.url), 'utf8')) as {
+  inputs: number[][];
+  outputs: number[][];
+};
+
+describe('test/fixtures/network-v2*.json (format version 2, frozen)', () => {
+  it('the classifier loads with its scaling, classes and dropout, and predicts and classifies exactly as stored', () => {
+    const net = Network.fromJSON(v2Text);
+    expect(net.classes).toEqual(['low', 'mid', 'high']);
+    expect(net.inputScaling!.kind).toBe('standard');
+    expect(net.inputScaling!.divisor[3]).toBe(1); // the constant column
+    expect(net.toJSON().layers.map((l) => l.dropout)).toEqual([0.2, 0.1, undefined]);
+    expect(net.predict(v2Predictions.inputs).toArray()).toEqual(v2Predictions.outputs);
+    v2Predictions.inputs.forEach((input, i) => {
+      expect(Array.from(net.predict(input))).toEqual(v2Predictions.outputs[i]);
+      expect(net.classify(input).label).toBe(v2Predictions.labels[i]);
+    });
+    // Writing it again gives the same file.
+    expect(JSON.stringify(net.toJSON()) + '\n').toBe(v2Text);
+  });
+
+  it('the regression loads with minMax input and standard output scaling and predicts exactly as stored (original units)', () => {
+    const net = Network.fromJSON(v2RegressionText);
+    expect(net.inputScaling!.kind).toBe('minMax');
+    expect(net.outputScaling!.kind).toBe('standard');
+    expect(net.predict(v2RegressionPredictions.inputs).toArray()).toEqual(v2RegressionPredictions.outputs);
+    expect(JSON.stringify(net.toJSON()) + '\n').toBe(v2RegressionText);
+  });
+
+  it('version 1 files still load and predict as before (the v1 reader refuses v2 fields)', () => {
+    const v1 = JSON.parse(fixtureText) as Record<string, unknown>;
+    expect(Network.fromJSON(v1).predict(predictions.inputs).toArray()).toEqual(predictions.outputs);
+    rejects({ ...v1, classes: ['a', 'b', 'c'] }, '"json"');
+    const layered = JSON.parse(fixtureText) as { layers: Array<Record<string, unknown>> };
+    layered.layers[0]!['dropout'] = 0.5;
+    rejects(layered, '"json.layers[0]"');
+  });
+
+  it('hostile version-2 fields: each a DeltapropError naming the field', () => {
+    const doc = (): Record<string, unknown> & { layers: Array<Record<string, unknown>> } => JSON.parse(v2Text) as never;
+    const damaged = (f: (d: ReturnType<typeof doc>) => void): unknown => {
+      const d = doc();
+      f(d);
+      return d;
+    };
+    rejects(damaged((d) => delete d.layers[0]!['type']), 'json.layers[0].type');
+    rejects(damaged((d) => (d.layers[0]!['type'] = 'conv2d')), 'json.layers[0].type');
+    for (const p of [1, -0.1, '0.2', null, 1e999]) rejects(damaged((d) => (d.layers[0]!['dropout'] = p)), 'json.layers[0].dropout');
+    rejects(damaged((d) => (d.layers[2]!['dropout'] = 0.5)), 'json.layers[2].dropout');
+    rejects(damaged((d) => (d['inputScaling'] = 'zscore')), 'json.inputScaling');
+    rejects(damaged((d) => ((d['inputScaling'] as Record<string, unknown>)['divisor'] = [1, 1, 0, 1])), 'json.inputScaling.divisor[2]');
+    rejects(damaged((d) => ((d['inputScaling'] as Record<string, unknown>)['shift'] = [1, 2, 3])), 'json.inputScaling.shift');
+    rejects(damaged((d) => ((d['inputScaling'] as Record<string, unknown>)['extra'] = 1)), 'json.inputScaling');
+    rejects(damaged((d) => (d['inputScaling'] = JSON.parse('{"__proto__": {"kind": "standard"}, "shift": [0,0,0,0], "divisor": [1,1,1,1]}') as unknown)), 'json.inputScaling');
+    rejects(damaged((d) => (d['outputScaling'] = 'standard')), 'json.outputScaling');
+    rejects(damaged((d) => (d['classes'] = ['low', 'mid', 'low'])), 'json.classes');
+    rejects(damaged((d) => (d['classes'] = [])), 'json.classes');
+    rejects(damaged((d) => (d['classes'] = ['low', 'mid'])), 'json.classes');
+    rejects(damaged((d) => (d['classes'] = 3)), 'json.classes');
+    rejects(damaged((d) => (d['classes'] = new Array<string>(1e6).fill('x'))), 'json.classes');
+    rejects(damaged((d) => (d.layers[2]!['units'] = 1, d.layers[2]!['weights'] = (d.layers[2]!['weights'] as number[]).slice(0, 5), d.layers[2]!['biases'] = [0], delete d['classes'])), 'json.layers[2]');
+    const reg = JSON.parse(v2RegressionText) as Record<string, unknown>;
+    rejects({ ...reg, outputScaling: { ...(reg['outputScaling'] as object), kind: 'minMax' } }, 'json.outputScaling.kind');
+    rejects({ ...reg, outputScaling: { ...(reg['outputScaling'] as object), shift: [1, 2] } }, 'json.outputScaling.shift');
   });
 });

@@ -3,7 +3,7 @@
  * the built-in kinds, and the optional scaling and class labels. Exporters never touch the
  * network otherwise, so they change nothing.
  */
-import { fail } from '../core/errors.js';
+import { DeltapropError, fail } from '../core/errors.js';
 import { Network } from '../network.js';
 
 /** The version written into exported files. */
@@ -40,6 +40,20 @@ export interface ModelView {
   readonly output: number;
   readonly layers: readonly LayerView[];
   readonly extras: ModelExtras;
+}
+
+/** The network's own extras: its scaling statistics, and its classes when there is one label per output. */
+export function extrasOf(where: string, net: unknown): ModelExtras {
+  if (!(net instanceof Network)) return {};
+  const d = net.state.model;
+  if ((d.inputKind !== 'none' && d.input === undefined) || (d.outputKind !== 'none' && d.output === undefined)) {
+    throw new DeltapropError(`${where}: argument "net" scales its data but has no statistics yet; train it or call net.adapt(x, y) before exporting`);
+  }
+  const extras: { input?: AffineScaling; output?: AffineScaling; classes?: readonly (string | number)[] } = {};
+  if (d.input !== undefined) extras.input = { shift: d.input.shift, divisor: d.input.divisor };
+  if (d.output !== undefined) extras.output = { shift: d.output.shift, divisor: d.output.divisor };
+  if (d.classes !== undefined && d.classes.labels.length === net.output) extras.classes = d.classes.labels;
+  return extras;
 }
 
 const KINDS: readonly string[] = ['identity', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softplus', 'softmax'];

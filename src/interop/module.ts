@@ -11,7 +11,7 @@
 import { fail } from '../core/errors.js';
 import { checkOptionNames, toOptions } from '../core/schema.js';
 import type { Network } from '../network.js';
-import { DELTAPROP_VERSION, describeShapes, type ModelExtras, viewModel } from './model-view.js';
+import { DELTAPROP_VERSION, extrasOf, describeShapes, type ModelExtras, viewModel } from './model-view.js';
 import { RUNTIME_JS, RUNTIME_TS } from './module-runtime.js';
 
 export interface ToModuleOptions {
@@ -23,7 +23,7 @@ export interface ToModuleOptions {
 
 /** The source of a standalone module whose `predict` gives the bits `net.predict` gives. */
 export function toModule(net: Network, options?: ToModuleOptions): string {
-  return exportModule('toModule', net, options, {});
+  return exportModule('toModule', net, options, extrasOf('toModule', net));
 }
 
 /** A float64 as a literal that reads back to the same bits (the shortest one; −0 kept). */

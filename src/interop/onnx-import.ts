@@ -41,10 +41,21 @@ export interface ImportedONNX {
 /** Reads an ONNX file of a fully connected network. */
 export function fromONNX(bytes: Uint8Array | ArrayBuffer): Network {
   const { json, extras } = importONNX(bytes);
-  if (extras.input !== undefined || extras.output !== undefined) {
-    throw new DeltapropError(`${WHERE}: argument "bytes" holds input or output scaling (Sub/Div or Mul/Add nodes), which this version of deltaprop's Network cannot hold yet`);
-  }
-  return Network.fromJSON(json);
+  if (extras.input === undefined && extras.output === undefined) return Network.fromJSON(json);
+  // Sub/Div before the first layer and Mul/Add after the last: a version-2 network with that scaling.
+  const side = (name: string, s: AffineScaling): { kind: 'standard'; shift: number[]; divisor: number[] } => {
+    for (let i = 0; i < s.divisor.length; i++) {
+      if (!(s.divisor[i]! > 0)) throw new DeltapropError(`${WHERE}: argument "bytes" holds ${name} scaling with a divisor of ${s.divisor[i]} at index ${i}; deltaprop's scaling needs positive divisors`);
+    }
+    return { kind: 'standard', shift: Array.from(s.shift), divisor: Array.from(s.divisor) };
+  };
+  return Network.fromJSON({
+    ...json,
+    version: 2,
+    layers: json.layers.map((l) => ({ type: 'dense', ...l })),
+    ...(extras.input !== undefined ? { inputScaling: side('input', extras.input) } : {}),
+    ...(extras.output !== undefined ? { outputScaling: side('output', extras.output) } : {}),
+  });
 }
 
 /** fromONNX without building the Network: the layers as v1 JSON and the scaling found. */

@@ -12,7 +12,7 @@
 import { fail } from '../core/errors.js';
 import { checkOptionNames, toOptions } from '../core/schema.js';
 import type { Network } from '../network.js';
-import { DELTAPROP_VERSION, describeShapes, type LayerView, type ModelExtras, viewModel } from './model-view.js';
+import { DELTAPROP_VERSION, extrasOf, describeShapes, type LayerView, type ModelExtras, viewModel } from './model-view.js';
 import { ProtoWriter } from './protobuf.js';
 
 export interface ToONNXOptions {
@@ -41,7 +41,7 @@ function irVersion(opset: number): number {
 
 /** Writes `net` as an ONNX ModelProto. */
 export function toONNX(net: Network, options?: ToONNXOptions): Uint8Array {
-  return exportONNX('toONNX', net, options, {});
+  return exportONNX('toONNX', net, options, extrasOf('toONNX', net));
 }
 
 /** toONNX with the model's extras (scaling); the entry point of the tests until the network carries them. */

@@ -7,7 +7,7 @@ import { DeltapropError, fail } from '../core/errors.js';
 import { MAX_ELEMENTS } from '../core/matrix.js';
 import type { LayerJSON, NetworkJSON } from '../io/json.js';
 import { Network } from '../network.js';
-import { DELTAPROP_VERSION, type ModelExtras, viewModel } from './model-view.js';
+import { DELTAPROP_VERSION, extrasOf, type ModelExtras, viewModel } from './model-view.js';
 
 export interface TFJSWeightSpec {
   name: string;
@@ -40,7 +40,7 @@ const TFJS_ACTIVATION: Record<string, string> = { identity: 'linear', leakyRelu:
 
 /** Writes `net` in the TensorFlow.js layers format (weights in float32). */
 export function toTFJS(net: Network): TFJSArtifacts {
-  return exportTFJS('toTFJS', net, {});
+  return exportTFJS('toTFJS', net, extrasOf('toTFJS', net));
 }
 
 /**

@@ -1,8 +1,13 @@
 /**
- * Saving and loading networks as plain JSON.
+ * Saving and loading networks as plain JSON. Version 2 (written):
  *
- *   { "format": "deltaprop-network", "version": 1, "input": 2,
- *     "layers": [ { "units": 8, "activation": "tanh", "weights": [...], "biases": [...] }, … ] }
+ *   { "format": "deltaprop-network", "version": 2, "input": 2,
+ *     "layers": [ { "type": "dense", "units": 8, "activation": "tanh", "dropout": 0.2, "weights": [...], "biases": [...] }, … ],
+ *     "inputScaling": { "kind": "standard", "shift": [...], "divisor": [...] },   (or "standard" before adapting)
+ *     "outputScaling": …, "classes": ["a", "b"] }
+ *
+ * `dropout`, `inputScaling`, `outputScaling` and `classes` appear only when the network has them.
+ * Version 1 (read only) is the same without them and without `type`.
  *
  * `weights` holds the units × inputs values of W_n row by row. JavaScript writes every float64
  * in the shortest form that reads back to the same bits, so a round trip is exact.
@@ -13,13 +18,20 @@ import { type Activation, type ActivationJSON, resolveActivation } from '../mode
 import { DeltapropError, describe, fail } from '../core/errors.js';
 import type { Dense } from '../model/layer.js';
 import { MAX_ELEMENTS, MAX_LAYERS } from '../core/limits.js';
+import { type Label, readClasses } from '../data/labels.js';
+import { checkClasses, checkOutputLayer, classifierKind, type ModelData, plainModelData, readDropout } from '../data/model-data.js';
+import { readScaling, type Scaling, type ScalingJSON, type ScalingKind, scalingToJSON } from '../data/scaling.js';
 
 export const FORMAT = 'deltaprop-network';
-export const VERSION = 1;
+export const VERSION = 2;
 
 export interface LayerJSON {
+  /** Version 2: always 'dense'. */
+  readonly type?: 'dense';
   readonly units: number;
   readonly activation: ActivationJSON;
+  /** p of inverted dropout in training (version 2, only when above 0). */
+  readonly dropout?: number;
   /** units × inputs values, row by row. */
   readonly weights: number[];
   readonly biases: number[];
@@ -30,6 +42,10 @@ export interface NetworkJSON {
   readonly version: number;
   readonly input: number;
   readonly layers: LayerJSON[];
+  /** Statistics once adapted, or the kind alone before. */
+  readonly inputScaling?: ScalingJSON | ScalingKind;
+  readonly outputScaling?: ScalingJSON | 'standard';
+  readonly classes?: Label[];
 }
 
 /** A validated model: the input width and each layer's shape, activation and values. */
@@ -42,6 +58,8 @@ export interface NetworkPlan {
     readonly weights: Float64Array;
     readonly biases: Float64Array;
   }>;
+  /** Scaling, classes and dropout (version 2). */
+  readonly model?: ModelData;
 }
 
 export interface FromJSONOptions {
@@ -49,7 +67,7 @@ export interface FromJSONOptions {
   readonly activations?: Readonly<Record<string, Activation>>;
 }
 
-export function networkToJSON(net: { readonly input: number; readonly layers: readonly Dense[] }): NetworkJSON {
+export function networkToJSON(net: { readonly input: number; readonly layers: readonly Dense[] }, model?: ModelData): NetworkJSON {
   // JSON has no NaN or Infinity (JSON.stringify writes null): refuse to write a file that cannot load.
   net.layers.forEach((l, n) => {
     for (const [name, values] of [['weights', l.weights.data], ['biases', l.biases]] as const) {
@@ -58,22 +76,31 @@ export function networkToJSON(net: { readonly input: number; readonly layers: re
       }
     }
   });
+  const d = model ?? plainModelData(net.layers.length);
+  const scaling = (kind: string, s: Scaling | undefined): ScalingJSON | ScalingKind => (s === undefined ? (kind as ScalingKind) : scalingToJSON(s));
   return {
     format: FORMAT,
     version: VERSION,
     input: net.input,
-    layers: net.layers.map((l) => ({
+    layers: net.layers.map((l, n) => ({
+      type: 'dense' as const,
       units: l.units,
       activation: l.activation.toJSON(),
+      ...(d.dropout[n]! > 0 ? { dropout: d.dropout[n]! } : {}),
       weights: Array.from(l.weights.data),
       biases: Array.from(l.biases),
     })),
+    ...(d.inputKind !== 'none' ? { inputScaling: scaling(d.inputKind, d.input) } : {}),
+    ...(d.outputKind !== 'none' ? { outputScaling: scaling(d.outputKind, d.output) as ScalingJSON | 'standard' } : {}),
+    ...(d.classes !== undefined ? { classes: d.classes.labels.slice() } : {}),
   };
 }
 
 const WHERE = 'Network.fromJSON';
-const TOP_KEYS = ['format', 'version', 'input', 'layers'];
-const LAYER_KEYS = ['units', 'activation', 'weights', 'biases'];
+const TOP_KEYS_V1 = ['format', 'version', 'input', 'layers'];
+const LAYER_KEYS_V1 = ['units', 'activation', 'weights', 'biases'];
+const TOP_KEYS = [...TOP_KEYS_V1, 'inputScaling', 'outputScaling', 'classes'];
+const LAYER_KEYS = ['type', 'units', 'activation', 'dropout', 'weights', 'biases'];
 
 function own(o: object, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined;
@@ -149,7 +176,8 @@ export function networkFromJSON(json: unknown, options?: FromJSONOptions): Netwo
       `${WHERE}: argument "json.version" must be at most ${VERSION} (this version of deltaprop reads formats 1 to ${VERSION}), got ${version}; upgrade deltaprop to load it`,
     );
   }
-  onlyKeys('json', top, TOP_KEYS);
+  const v2 = version === 2;
+  onlyKeys('json', top, v2 ? TOP_KEYS : TOP_KEYS_V1);
   const input = readCount('json.input', own(top, 'input'));
   const layersJSON = own(top, 'layers');
   if (!Array.isArray(layersJSON) || layersJSON.length === 0) fail(WHERE, 'json.layers', 'a non-empty array', layersJSON);
@@ -161,7 +189,8 @@ export function networkFromJSON(json: unknown, options?: FromJSONOptions): Netwo
   for (let n = 0; n < layersJSON.length; n++) {
     const arg = `json.layers[${n}]`;
     const l = plainObject(arg, layersJSON[n]);
-    onlyKeys(arg, l, LAYER_KEYS);
+    onlyKeys(arg, l, v2 ? LAYER_KEYS : LAYER_KEYS_V1);
+    if (v2 && own(l, 'type') !== 'dense') fail(WHERE, `${arg}.type`, "'dense'", own(l, 'type'));
     const units = readCount(`${arg}.units`, own(l, 'units'));
     total += units * inputs + units;
     if (total > MAX_ELEMENTS) fail(WHERE, 'json.layers', `at most ${MAX_ELEMENTS} parameters in all`, `${total} or more`);
@@ -186,5 +215,28 @@ export function networkFromJSON(json: unknown, options?: FromJSONOptions): Netwo
     layers.push({ inputs, units, activation, weights, biases });
     inputs = units;
   }
-  return { input, layers };
+  if (!v2) return { input, layers };
+  const k = layers.length, out = layers[k - 1]!;
+  checkOutputLayer(WHERE, `json.layers[${k - 1}]`, out.activation, out.units);
+  const dropout = layers.map((_, n) => readDropout(WHERE, `json.layers[${n}].dropout`, own(layersJSON[n] as object, 'dropout'), n === k - 1));
+  const readSide = (arg: string, v: unknown, width: number, output: boolean): { kind: ScalingKind | 'none'; stats: Scaling | undefined } => {
+    if (v === undefined) return { kind: 'none', stats: undefined };
+    if (v === 'standard' || (!output && v === 'minMax')) return { kind: v, stats: undefined };
+    const stats = readScaling(WHERE, arg, v, width);
+    if (output && stats.kind !== 'standard') fail(WHERE, `${arg}.kind`, "'standard'", stats.kind);
+    return { kind: stats.kind, stats };
+  };
+  const si = readSide('json.inputScaling', own(top, 'inputScaling'), input, false);
+  const so = readSide('json.outputScaling', own(top, 'outputScaling'), out.units, true);
+  if (so.kind !== 'none' && classifierKind(out.activation, out.units) !== undefined) {
+    fail(WHERE, 'json.outputScaling', 'absent for a classifier (output scaling is for regression targets)', own(top, 'outputScaling'));
+  }
+  const classesJSON = own(top, 'classes');
+  const classes = classesJSON === undefined ? undefined : readClasses(WHERE, 'json.classes', classesJSON);
+  if (classes !== undefined) {
+    if (typeof classesJSON === 'number') fail(WHERE, 'json.classes', 'an array of labels', classesJSON);
+    checkClasses(WHERE, 'json.classes', classes, out.activation, out.units);
+  }
+  const model: ModelData = { inputKind: si.kind, outputKind: so.kind as 'standard' | 'none', input: si.stats, output: so.stats, classes, dropout };
+  return { input, layers, model };
 }

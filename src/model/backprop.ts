@@ -12,6 +12,7 @@
  */
 import { Matrix } from '../core/matrix.js';
 import { allocateFloat64 } from '../kernels/memory.js';
+import { applyMask, type DropoutBuffers } from './dropout.js';
 import type { Dense } from './layer.js';
 import type { Loss } from './losses.js';
 import type { Params } from './params.js';
@@ -79,10 +80,20 @@ export function gradientViews(layers: readonly Dense[], params: Params): Gradien
   };
 }
 
-/** Feed-forward: for n = 0 … k-1, A_n = Z_{n-1} · W_nᵀ + B_n and Z_n = f_n(A_n). Reads ws.activations[0]. */
-export function forward(layers: readonly Dense[], ws: Trace): void {
+/**
+ * Feed-forward: for n = 0 … k-1, A_n = Z_{n-1} · W_nᵀ + B_n and Z_n = f_n(A_n). Reads ws.activations[0].
+ * With `dropout` (training only), a layer with a mask keeps Z_n in `dropout.unmasked[n]` and
+ * activations[n + 1] = Z_n ⊙ m / (1 − p) (model/dropout.ts).
+ */
+export function forward(layers: readonly Dense[], ws: Trace, dropout?: DropoutBuffers): void {
   for (let n = 0; n < layers.length; n++) {
-    layers[n]!.forward(ws.sums[n]!, ws.activations[n + 1]!, ws.activations[n]!);
+    const z = dropout?.unmasked[n];
+    if (z === undefined) {
+      layers[n]!.forward(ws.sums[n]!, ws.activations[n + 1]!, ws.activations[n]!);
+    } else {
+      layers[n]!.forward(ws.sums[n]!, z, ws.activations[n]!);
+      applyMask(ws.activations[n + 1]!.data, z.data, dropout!.masks[n]!, dropout!.rates[n]!);
+    }
   }
 }
 
@@ -98,6 +109,7 @@ export function backward(
   loss: Loss,
   fused: ((out: Matrix, z: Matrix, y: Matrix) => void) | undefined,
   grads: GradientViews,
+  dropout?: DropoutBuffers,
 ): void {
   const last = layers.length - 1;
   const zLast = ws.activations[last + 1]!;
@@ -114,8 +126,10 @@ export function backward(
     // ΔW_n, ΔB_n, and δ_n · W_n into the buffer of δ_{n-1} (none for the first layer).
     layer.backward(grads.weightGradients[n]!, grads.biasGradients[n]!, below, ws.deltas[n]!, ws.activations[n]!);
     if (below !== undefined) {
-      // δ_{n-1} = (δ_n · W_n) · J(f_{n-1})(A_{n-1}), in place.
-      layers[n - 1]!.activation.backward(below, below, ws.sums[n - 1]!, ws.activations[n]!);
+      // δ_{n-1} = (δ_n · W_n) · J(f_{n-1})(A_{n-1}), in place (through the same mask, and f' of the unmasked Z, under dropout).
+      const z = dropout?.unmasked[n - 1];
+      if (z !== undefined) applyMask(below.data, below.data, dropout!.masks[n - 1]!, dropout!.rates[n - 1]!);
+      layers[n - 1]!.activation.backward(below, below, ws.sums[n - 1]!, z ?? ws.activations[n]!);
     }
   }
 }

@@ -3,13 +3,20 @@
  *   ∂g/∂θ ≈ (g(θ + ε) − g(θ − ε)) / 2ε,
  * on every weight and bias, where g is the batch-mean loss. Each parameter is restored to its
  * exact original value after it is probed, so the network is left as it was.
+ * With `{ training: true, seed }` both sides run the training-mode pass through one fixed set of
+ * dropout masks drawn from `seed`. Inputs and targets are in original units, scaled as in training.
  */
 import { DeltapropError, fail } from '../core/errors.js';
+import { Matrix } from '../core/matrix.js';
+import { Random } from '../core/random.js';
+import type { ModelData } from '../data/model-data.js';
+import { scaleRows } from '../data/scaling.js';
+import { createDropout, drawMasks, type DropoutBuffers, hasDropout } from '../model/dropout.js';
 import { backward, createGradients, createWorkspace, forward } from '../model/backprop.js';
 import type { Dense } from '../model/layer.js';
 import { Params } from '../model/params.js';
 import { checkTargets, fusedDelta, type Loss, type LossName, resolveLoss } from '../model/losses.js';
-import { checkOptionNames, type MatrixLike, positiveFinite, toMatrix, toOptions } from '../core/schema.js';
+import { checkOptionNames, integerSeed, type MatrixLike, positiveFinite, toMatrix, toOptions } from '../core/schema.js';
 
 export interface GradientCheckOptions {
   /** ε, the finite-difference step. @default 1e-5 */
@@ -21,6 +28,10 @@ export interface GradientCheckOptions {
    * gradients. @default 1e-4
    */
   readonly floor?: number;
+  /** Check the training-mode pass (dropout through fixed masks). @default false */
+  readonly training?: boolean;
+  /** Seed of the fixed dropout masks. @default 0 */
+  readonly seed?: number;
 }
 
 export interface GradientCheckResult {
@@ -38,7 +49,7 @@ export interface GradientCheckResult {
 }
 
 export function checkGradients(
-  net: { readonly input: number; readonly output: number; readonly layers: readonly Dense[]; readonly params: Params },
+  net: { readonly input: number; readonly output: number; readonly layers: readonly Dense[]; readonly params: Params; readonly state?: { readonly model?: ModelData } },
   x: MatrixLike,
   y: MatrixLike,
   loss: LossName | Loss,
@@ -48,7 +59,10 @@ export function checkGradients(
   if (net === null || typeof net !== 'object' || !((net as { params?: unknown }).params instanceof Params)) fail(where, 'net', 'a Network', net);
   const lossFn = resolveLoss(where, 'loss', loss);
   const o = toOptions(where, 'options', options);
-  checkOptionNames(where, 'options', o, ['epsilon', 'floor']);
+  checkOptionNames(where, 'options', o, ['epsilon', 'floor', 'training', 'seed']);
+  const training = o['training'] === undefined ? false : o['training'];
+  if (typeof training !== 'boolean') fail(where, 'options.training', 'true or false', training);
+  const seed = o['seed'] === undefined ? 0 : integerSeed(where, 'options.seed', o['seed']);
   const epsilon = o['epsilon'] === undefined ? 1e-5 : positiveFinite(where, 'options.epsilon', o['epsilon']);
   const floor = o['floor'] === undefined ? 1e-4 : positiveFinite(where, 'options.floor', o['floor']);
   const X = toMatrix(where, 'x', x, net.input);
@@ -57,19 +71,31 @@ export function checkGradients(
     throw new DeltapropError(`${where}: argument "y" must have ${X.rows} rows (one per sample of x), got ${Y.rows}`);
   }
   checkTargets(where, 'y', lossFn, Y);
+  const model = net.state?.model;
+  if (model !== undefined && ((model.inputKind !== 'none' && model.input === undefined) || (model.outputKind !== 'none' && model.output === undefined))) {
+    throw new DeltapropError(`${where}: argument "net" scales its data but has no statistics yet; train it or call net.adapt(x, y) first`);
+  }
+  const Xs = model?.input === undefined ? X.data : scaled(X.data, model.input.shift, model.input.divisor);
+  const Ys = model?.output === undefined ? Y : new Matrix(Y.rows, Y.cols, scaled(Y.data, model.output.shift, model.output.divisor));
 
+  let dropTrace: DropoutBuffers | undefined, dropProbe: DropoutBuffers | undefined;
+  if (training && model !== undefined && hasDropout(model.dropout)) {
+    dropTrace = createDropout(net.layers, model.dropout, X.rows);
+    drawMasks(dropTrace, new Random(seed));
+    dropProbe = createDropout(net.layers, model.dropout, X.rows, dropTrace.masks);
+  }
   const trace = createWorkspace(net.input, net.layers, X.rows);
-  trace.activations[0]!.data.set(X.data);
-  trace.targets.data.set(Y.data);
-  forward(net.layers, trace);
+  trace.activations[0]!.data.set(Xs);
+  trace.targets.data.set(Ys.data);
+  forward(net.layers, trace, dropTrace);
   const analytic = createGradients(net.layers);
-  backward(net.layers, trace, lossFn, fusedDelta(lossFn, net.layers[net.layers.length - 1]!.activation), analytic);
+  backward(net.layers, trace, lossFn, fusedDelta(lossFn, net.layers[net.layers.length - 1]!.activation), analytic, dropTrace);
   const ws = createWorkspace(net.input, net.layers, X.rows, false);
-  ws.activations[0]!.data.set(X.data);
+  ws.activations[0]!.data.set(Xs);
   const z = ws.activations[net.layers.length]!;
   const g = (): number => {
-    forward(net.layers, ws);
-    return lossFn.value(z, Y);
+    forward(net.layers, ws, dropProbe);
+    return lossFn.value(z, Ys);
   };
 
   let worst = { maxRelativeError: -1, layer: 0, parameter: 'weights' as 'weights' | 'biases', index: 0, analytic: 0, numeric: 0 };
@@ -108,4 +134,10 @@ export function checkGradients(
     perLayer.push(errors);
   }
   return { ...worst, perLayer };
+}
+
+function scaled(x: Float64Array, shift: Float64Array, divisor: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  scaleRows(out, x, shift, divisor);
+  return out;
 }

@@ -16,6 +16,7 @@ import type { Monitor, Schedule } from '../optim/schedules.js';
 import { sgd } from '../optim/sgd.js';
 import { targetClasses } from './accuracy.js';
 import { EarlyStopping } from './callbacks.js';
+import { targetRows } from './targets.js';
 import type { AbortSignalLike, TrainerOptions, TrainingModel } from './types.js';
 
 /** The loss a network's output suggests when none is given. */
@@ -105,7 +106,7 @@ export function resolveValidation(where: string, arg: string, net: TrainingModel
   const v = toOptions(where, arg, value);
   checkOptionNames(where, arg, v, ['x', 'y']);
   const vx = ownMatrix(where, `${arg}.x`, v['x'], net.input);
-  const vy = ownMatrix(where, `${arg}.y`, v['y'], net.output);
+  const vy = targetRows(where, `${arg}.y`, net, v['y'], vx.rows);
   if (vy.rows !== vx.rows) {
     throw new DeltapropError(`${where}: argument "${arg}.y" must have ${vx.rows} rows (one per sample of validation.x), got ${vy.rows}`);
   }

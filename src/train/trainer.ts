@@ -18,6 +18,7 @@ import { booleanOption, checkOptionNames, integerSeed, type MatrixLike, member, 
 import type { FromJSONOptions } from '../io/json.js';
 import { gatherRows } from '../kernels/js.js';
 import { backward, createWorkspace, forward, type GradientViews, gradientViews, type Workspace } from '../model/backprop.js';
+import { createDropout, drawMasks, type DropoutBuffers, hasDropout } from '../model/dropout.js';
 import { checkTargets, fusedDelta, type Loss, losses, resolveLoss } from '../model/losses.js';
 import { Adam, adam, adamw } from '../optim/adam.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
@@ -41,7 +42,9 @@ import {
   signalOption,
   splitValidation,
 } from './options.js';
-import type { AbortSignalLike, Checkpoint, EpochStats, FitOptions, History, ResumeOptions, TrainerOptions, TrainingModel } from './types.js';
+import { scaleInPlace, targetRows, trainingScaling } from './targets.js';
+import type { AbortSignalLike, Checkpoint, EpochStats, FitOptions, History, ResumeOptions, Targets, TrainerOptions, TrainingModel } from './types.js';
+import { Watch } from './warnings.js';
 
 export type {
   AbortSignalLike,
@@ -52,6 +55,7 @@ export type {
   History,
   OptimizerName,
   ResumeOptions,
+  Targets,
   TrainerOptions,
   TrainingModel,
 } from './types.js';
@@ -103,6 +107,11 @@ export class Trainer {
   private readonly full: Workspace;
   private readonly tail: Workspace | undefined;
   private readonly grads: GradientViews;
+  /** Dropout masks of the full and the tail batch, and their own seeded stream (undefined without dropout). */
+  private readonly dropFull: DropoutBuffers | undefined;
+  private readonly dropTail: DropoutBuffers | undefined;
+  private dropRandom: Random | undefined;
+  private readonly watch: Watch;
   /** Whether the optimizer is a built-in one (they undo their own steps). */
   private readonly builtinOptimizer: boolean;
   /** θ before the current step, for a user's optimizer. */
@@ -151,6 +160,13 @@ export class Trainer {
     this.full = createWorkspace(net.input, net.layers, r.batchSize);
     this.tail = N % r.batchSize > 0 ? createWorkspace(net.input, net.layers, N % r.batchSize) : undefined;
     this.grads = gradientViews(net.layers, net.params);
+    const rates = net.state.model.dropout;
+    const dropping = hasDropout(rates);
+    this.dropFull = dropping ? createDropout(net.layers, rates, r.batchSize) : undefined;
+    this.dropTail = dropping && this.tail !== undefined ? createDropout(net.layers, rates, N % r.batchSize) : undefined;
+    // A stream of its own, so that dropout leaves the shuffling (and validationSplit) as they were.
+    this.dropRandom = dropping ? new Random(new Random(r.seed).nextUint32() * 2 + 2) : undefined;
+    this.watch = new Watch(net.layers);
     this.builtinOptimizer = r.optimizer instanceof Sgd || r.optimizer instanceof Adam || r.optimizer instanceof Rmsprop;
     this.backup = new Float64Array(this.builtinOptimizer ? 0 : net.params.length);
     this.validation = r.validation === undefined ? undefined : { ...r.validation, ws: createWorkspace(net.input, net.layers, r.validation.x.rows, false) };
@@ -159,7 +175,7 @@ export class Trainer {
   }
 
   /** @internal Validates everything, then makes a Trainer that holds `net` until it finishes. */
-  static create(net: TrainingModel, x: MatrixLike, y: MatrixLike, options: FitOptions | undefined, where: string): Trainer {
+  static create(net: TrainingModel, x: MatrixLike, y: Targets, options: FitOptions | undefined, where: string): Trainer {
     const o = toOptions(where, 'options', options);
     checkOptionNames(where, 'options', o, where === 'Network.fitAsync' ? FIT_ASYNC_KEYS : TRAINER_KEYS);
     checkFree(where, net);
@@ -188,7 +204,7 @@ export class Trainer {
       validationSplit = f;
     }
     let X = ownMatrix(where, 'x', x, net.input);
-    let Y = ownMatrix(where, 'y', y, net.output);
+    let Y = targetRows(where, 'y', net, y, X.rows);
     if (Y.rows !== X.rows) throw new DeltapropError(`${where}: argument "y" must have ${X.rows} rows (one per sample of x), got ${Y.rows}`);
     checkTargets(where, 'y', loss, Y);
     let validation = o['validation'] === undefined ? undefined : resolveValidation(where, 'options.validation', net, loss, o['validation']);
@@ -200,7 +216,20 @@ export class Trainer {
       validation = { x: split.validation[0], y: split.validation[1] };
     }
     checkMonitors(where, schedule?.monitor, callbacks, validation !== undefined, scorerFor(net.layers[net.layers.length - 1]!.activation, net.output) !== undefined);
+    // Scaling: statistics of the training part (when not adapted yet), applied once to the Trainer's own copies.
+    const model = net.state.model;
+    const scaling = trainingScaling(net, X, Y);
+    const rawX = model.inputKind === 'none' ? X : undefined;
+    scaleInPlace(X, scaling.input);
+    scaleInPlace(Y, scaling.output);
+    if (validation !== undefined) {
+      scaleInPlace(validation.x, scaling.input);
+      scaleInPlace(validation.y, scaling.output);
+    }
+    model.input = scaling.input;
+    model.output = scaling.output;
     const trainer = new Trainer(net, { loss, optimizer, schedule, batchSize: Math.min(batchSize, X.rows), epochs, shuffle, seed, x: X, y: Y, validation, validationSplit, callbacks, onBatch, onEpoch, signal }, where);
+    if (rawX !== undefined) trainer.watch.checkInputs(rawX);
     if (explicitSeed === undefined) net.state.unseededFits++;
     schedule?.reset?.();
     net.state.trainer = trainer;
@@ -230,6 +259,7 @@ export class Trainer {
       stoppedEarly: this.stoppedEarly,
       aborted: this.aborted,
       ...(this.restoredEpoch !== undefined ? { restoredEpoch: this.restoredEpoch } : {}),
+      warnings: this.watch.warnings.slice(),
     };
   }
 
@@ -337,7 +367,10 @@ export class Trainer {
       const ws = start + this.batchSize <= N ? this.full : this.tail!;
       gatherRows(ws.activations[0]!, this.x, this.order, start);
       gatherRows(ws.targets, this.y, this.order, start);
-      forward(layers, ws);
+      const drop = ws === this.full ? this.dropFull : this.dropTail;
+      if (drop !== undefined) drawMasks(drop, this.dropRandom!);
+      forward(layers, ws, drop);
+      this.watch.observe(ws);
       const z = ws.activations[last]!;
       const batchLoss = this.loss.value(z, ws.targets);
       if (typeof batchLoss !== 'number') {
@@ -346,7 +379,7 @@ export class Trainer {
       if (!Number.isFinite(batchLoss)) throw this.diverged(`the loss became ${describe(batchLoss)}`, b + 1, this.lastLoss, lr);
       this.lossSum += batchLoss * (ws.rows / N); // weighted by the batch's share, so the sum cannot overflow
       if (this.score !== undefined) this.hits += this.score(z, ws.targets);
-      backward(layers, ws, this.loss, this.fused, this.grads);
+      backward(layers, ws, this.loss, this.fused, this.grads, drop);
       let m = 1;
       const at = `batch ${this.t} (epoch ${epoch}, batch ${b + 1})`;
       const stopped = (what: string): TrainingError =>
@@ -447,6 +480,7 @@ export class Trainer {
       }
       if (this.score !== undefined) stats.validationAccuracy = this.score(z, v.y) / v.y.rows;
     }
+    this.watch.endEpoch(epoch);
     this.history.push(stats);
     this.epochsDone = epoch;
     this.batchIndex = 0;
@@ -493,6 +527,8 @@ export class Trainer {
       schedule: this.schedule === undefined ? null : this.schedule.toJSON(),
       callbacks: this.callbacks.map((c) => c.toJSON()),
       random: this.random.state(),
+      dropoutRandom: this.dropRandom === undefined ? null : this.dropRandom.state(),
+      watch: this.watch.toJSON(),
       order: encodeUint32(this.order),
       position: { epoch: this.epochsDone, batch: this.batchIndex, t: this.t },
       partial: { lossSum: this.lossSum, hits: this.hits, lastLoss: Number.isFinite(this.lastLoss) ? this.lastLoss : null },
@@ -503,12 +539,12 @@ export class Trainer {
   }
 
   /** A Trainer that continues a checkpoint exactly; the data must be the same (x, y) it was trained on. */
-  static resume(checkpoint: Checkpoint | string, x: MatrixLike, y: MatrixLike, options?: ResumeOptions): Trainer {
+  static resume(checkpoint: Checkpoint | string, x: MatrixLike, y: Targets, options?: ResumeOptions): Trainer {
     return resumeTrainer(checkpoint, x, y, options);
   }
 }
 
-function resumeTrainer(checkpoint: unknown, x: MatrixLike, y: MatrixLike, options: ResumeOptions | undefined): Trainer {
+function resumeTrainer(checkpoint: unknown, x: MatrixLike, y: Targets, options: ResumeOptions | undefined): Trainer {
   const where = 'Trainer.resume';
   const o = toOptions(where, 'options', options);
   checkOptionNames(where, 'options', o, RESUME_KEYS);
@@ -601,10 +637,16 @@ function resumeTrainer(checkpoint: unknown, x: MatrixLike, y: MatrixLike, option
   if (schedule?.load !== undefined && scheduleState !== undefined) schedule.load(scheduleState);
   // The state of the run, exactly as the checkpoint left it.
   const t = trainer as unknown as {
-    random: Random; order: Uint32Array; epochsDone: number; batchIndex: number; t: number;
+    random: Random; dropRandom: Random | undefined; watch: Watch; order: Uint32Array; epochsDone: number; batchIndex: number; t: number;
     lossSum: number; hits: number; lastLoss: number; history: EpochStats[]; stoppedEarly: boolean; batches: number; epochs: number;
   };
   t.random = Random.fromState(own(c, 'random') as number[]);
+  const dropState = own(c, 'dropoutRandom');
+  if (t.dropRandom !== undefined) {
+    if (!Array.isArray(dropState)) fail(where, 'checkpoint.dropoutRandom', 'the state of the dropout stream (the network has dropout)', dropState);
+    t.dropRandom = Random.fromState(dropState as number[]);
+  }
+  t.watch.load(own(c, 'watch'));
   t.order.set(decodeUint32(where, 'checkpoint.order', own(c, 'order'), t.order.length));
   const pos = toOptions(where, 'checkpoint.position', own(c, 'position'));
   const partial = toOptions(where, 'checkpoint.partial', own(c, 'partial'));
@@ -632,7 +674,7 @@ function resumeTrainer(checkpoint: unknown, x: MatrixLike, y: MatrixLike, option
 }
 
 /** `Network.fitAsync`: the Trainer in slices of `yieldEveryMs`, yielding to the event loop between them. */
-export async function fitAsync(net: TrainingModel, x: MatrixLike, y: MatrixLike, options?: FitOptions): Promise<History> {
+export async function fitAsync(net: TrainingModel, x: MatrixLike, y: Targets, options?: FitOptions): Promise<History> {
   const where = 'Network.fitAsync';
   const o = toOptions(where, 'options', options);
   const every = o['yieldEveryMs'] === undefined ? 16 : o['yieldEveryMs'];

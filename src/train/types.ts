@@ -1,5 +1,7 @@
 /** The shapes the Trainer takes and returns: its options, its history, its checkpoints. */
 import type { MatrixLike } from '../core/schema.js';
+import type { Label } from '../data/labels.js';
+import type { ModelData } from '../data/model-data.js';
 import type { FromJSONOptions, NetworkJSON } from '../io/json.js';
 import type { Dense } from '../model/layer.js';
 import type { Loss, LossName } from '../model/losses.js';
@@ -8,10 +10,16 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Schedule, ScheduleFunction } from '../optim/schedules.js';
 import type { EarlyStopping } from './callbacks.js';
 
+/** Targets: rows (one per sample), or for a classifier a plain array of labels (strings or integers). */
+export type Targets = MatrixLike | ArrayLike<Label>;
+
 export interface EpochStats {
   /** 1-based epoch number. */
   readonly epoch: number;
-  /** Mean loss over the epoch's training samples (each batch measured before its update). */
+  /**
+   * Mean loss over the epoch's training samples (each batch measured before its update), in training
+   * units: against the scaled targets under outputScaling, and with the dropout masks of training.
+   */
   readonly loss: number;
   /** Mean loss over the validation set after the epoch, when there is validation data. */
   readonly validationLoss?: number;
@@ -39,6 +47,8 @@ export interface History {
   readonly aborted: boolean;
   /** With earlyStopping and restoreBest: the epoch whose parameters the network was left with. */
   readonly restoredEpoch?: number;
+  /** What looked wrong during training, each with a reason and a remedy (they never change the results). */
+  readonly warnings: string[];
 }
 
 /** The part of an AbortSignal the Trainer reads. */
@@ -68,10 +78,10 @@ export interface TrainerOptions {
   readonly epochs?: number;
   /** Visit the samples in a fresh seeded random order every epoch. @default true */
   readonly shuffle?: boolean;
-  /** Seed of the shuffling and of validationSplit. @default 0 on a network's first unseeded fit, then 1, 2, … */
+  /** Seed of the shuffling, of validationSplit and of the dropout masks (a stream of their own). @default 0 on a network's first unseeded fit, then 1, 2, … */
   readonly seed?: number;
-  /** Data to measure after every epoch (never trained on). */
-  readonly validation?: { readonly x: MatrixLike; readonly y: MatrixLike };
+  /** Data to measure after every epoch (never trained on); for a classifier, y may be labels. */
+  readonly validation?: { readonly x: MatrixLike; readonly y: Targets };
   /** The fraction of (x, y) held out as validation data, in (0, 1): the last part after one seeded permutation, stratified by class for classifiers. */
   readonly validationSplit?: number;
   /** `earlyStopping(...)`. */
@@ -91,7 +101,7 @@ export interface FitOptions extends TrainerOptions {
 
 /** Options of `Trainer.resume`: what a checkpoint cannot hold (functions, data, your own objects). */
 export interface ResumeOptions {
-  readonly validation?: { readonly x: MatrixLike; readonly y: MatrixLike };
+  readonly validation?: { readonly x: MatrixLike; readonly y: Targets };
   readonly onBatch?: TrainerOptions['onBatch'];
   readonly onEpoch?: TrainerOptions['onEpoch'];
   readonly signal?: AbortSignalLike;
@@ -110,7 +120,7 @@ export interface TrainingModel {
   readonly layers: readonly Dense[];
   readonly params: Params;
   /** @internal */
-  readonly state: { trainer: object | undefined; unseededFits: number };
+  readonly state: { trainer: object | undefined; unseededFits: number; readonly model: ModelData };
   toJSON(): NetworkJSON;
 }
 

@@ -95,11 +95,22 @@ export function scalingFor(output: number): { input: { shift: Float64Array; divi
   };
 }
 
-/** What a network with that scaling predicts, in deltaprop's float64 arithmetic: y = f((x − s)/d)·d' + s'. */
-export function predictScaled(net: Network, x: number[][], s: ReturnType<typeof scalingFor>): Float64Array {
-  const scaled = x.map((row) => row.map((v, j) => (v - s.input.shift[j]!) / s.input.divisor[j]!));
-  const z = net.predict(Matrix.from(scaled));
-  const out = new Float64Array(z.data.length);
-  for (let i = 0; i < z.rows; i++) for (let j = 0; j < z.cols; j++) out[i * z.cols + j] = z.get(i, j) * s.output.divisor[j]! + s.output.shift[j]!;
-  return out;
+/**
+ * `net` with that scaling held by the network itself (a version-2 model): input scaling always, output
+ * scaling unless the output is a classifier (a softmax output has none). Its `predict` is the reference.
+ */
+export function withScaling(net: Network, s: ReturnType<typeof scalingFor> = scalingFor(net.output)): Network {
+  const json = net.toJSON();
+  const last = json.layers[json.layers.length - 1]!;
+  const classifier = last.activation === 'softmax' || (last.activation === 'sigmoid' && last.units === 1);
+  return Network.fromJSON({
+    ...json,
+    inputScaling: { kind: 'standard', shift: Array.from(s.input.shift), divisor: Array.from(s.input.divisor) },
+    ...(classifier ? {} : { outputScaling: { kind: 'standard', shift: Array.from(s.output.shift), divisor: Array.from(s.output.divisor) } }),
+  });
+}
+
+/** A scaled network's predictions, flat (rows of outputs one after the other). */
+export function predictScaled(net: Network, x: number[][]): Float64Array {
+  return net.predict(Matrix.from(x)).data;
 }
