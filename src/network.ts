@@ -22,6 +22,7 @@ import { type Activation, type ActivationName, resolveActivation } from './model
 import { backward, createGradients, createWorkspace, forward, type Trace, type Workspace } from './model/backprop.js';
 import { Dense } from './model/layer.js';
 import { checkTargets, fusedDelta, type Loss, type LossName, resolveLoss } from './model/losses.js';
+import { workspaceIsStale } from './model/memory.js';
 import { Params } from './model/params.js';
 import { fitAsync, type FitOptions, type History, setNetworkReader, Trainer, type TrainerOptions, type TrainingModel } from './train/trainer.js';
 
@@ -272,8 +273,8 @@ export class Network implements TrainingModel {
     const single = !(x instanceof Matrix) && isSample(x);
     const m = single ? toSample(where, 'x', x, this.input) : toMatrix(where, 'x', x, this.input);
     let ws = this.state.predict;
-    if (ws === undefined || ws.rows !== m.rows) {
-      ws = createWorkspace(this.input, this.layers, m.rows, false);
+    if (ws === undefined || ws.rows !== m.rows || workspaceIsStale(ws, this.params)) {
+      ws = createWorkspace(this.input, this.layers, m.rows, false, this.params.values);
       let size = 0;
       for (const a of ws.activations) size += a.data.length;
       this.state.predict = 2 * size <= PREDICT_CACHE_LIMIT ? ws : undefined;

@@ -7,7 +7,7 @@
  *              and, for the layer below, Δ_n · W_n (to be multiplied by J(f_{n-1})(A_{n-1}))
  */
 import type { Activation } from './activations.js';
-import { columnSums, matmulNN, matmulNT, matmulTN } from '../kernels/js.js';
+import { kernelsFor } from '../kernels/memory.js';
 import { Matrix } from '../core/matrix.js';
 
 export class Dense {
@@ -32,7 +32,7 @@ export class Dense {
 
   /** sums = input · Wᵀ + 1·Bᵀ (k × units), acts = f(sums). */
   forward(sums: Matrix, acts: Matrix, input: Matrix): void {
-    matmulNT(sums, input, this.weights, this.biases);
+    kernelsFor(this.weights.data).matmulNT(sums, input, this.weights, this.biases);
     this.activation.forward(acts, sums);
   }
 
@@ -50,8 +50,9 @@ export class Dense {
     input: Matrix,
   ): void {
     const scale = 1 / deltas.rows;
-    matmulTN(dWeights, deltas, input, scale);
-    columnSums(dBiases, deltas, scale);
-    if (dInput !== undefined) matmulNN(dInput, deltas, this.weights);
+    const kernels = kernelsFor(this.weights.data);
+    kernels.matmulTN(dWeights, deltas, input, scale);
+    kernels.columnSums(dBiases, deltas, scale);
+    if (dInput !== undefined) kernels.matmulNN(dInput, deltas, this.weights);
   }
 }
