@@ -4,6 +4,7 @@ import * as deltaprop from '../src/index.js';
 import type {
   Activation,
   ActivationJSON,
+  Backend,
   ActivationName,
   ClassesSpec,
   ClassFigures,
@@ -89,6 +90,7 @@ describe('exports', () => {
         'labelTargets',
         'fromONNX',
         'fromTFJS',
+        'getBackend',
         'leakyRelu',
         'losses',
         'earlyStopping',
@@ -98,6 +100,7 @@ describe('exports', () => {
         'regressionReport',
         'scalingFromJSON',
         'scalingToJSON',
+        'setBackend',
         'sgd',
         'trainTestSplit',
         'toModule',
@@ -112,6 +115,7 @@ describe('exports', () => {
     type All = [
       Activation,
       ActivationJSON,
+      Backend,
       ActivationName,
       ClassesSpec,
       ClassFigures,
@@ -170,8 +174,8 @@ describe('exports', () => {
       Sgd,
       TrainerOptions,
     ];
-    const count: All['length'] = 59;
-    expect(count).toBe(59);
+    const count: All['length'] = 60;
+    expect(count).toBe(60);
   });
 
   it('has the error hierarchy the docs describe', () => {

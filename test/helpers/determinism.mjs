@@ -31,8 +31,23 @@ export function hashNetwork(net) {
   return hex(h1) + hex(h2);
 }
 
-/** Trains the fixed-seed network and returns { hash, loss }. */
-export function runDeterminismScenario(deltaprop) {
+/**
+ * Trains the fixed-seed network and returns { hash, loss, moved }. With `backend` ('js' or 'wasm')
+ * it trains on that backend and sets the library back to 'auto' afterwards; `moved` tells whether
+ * making the Trainer moved the store into a WebAssembly arena (an array held before reads as
+ * length 0 then), i.e. whether training ran on the wasm kernels.
+ */
+export function runDeterminismScenario(deltaprop, backend) {
+  if (backend === undefined) return scenario(deltaprop);
+  deltaprop.setBackend(backend);
+  try {
+    return scenario(deltaprop);
+  } finally {
+    deltaprop.setBackend('auto');
+  }
+}
+
+function scenario(deltaprop) {
   const { Network, Random } = deltaprop;
   const random = new Random(2024);
   const x = [];
@@ -53,6 +68,7 @@ export function runDeterminismScenario(deltaprop) {
     ],
     seed: 7,
   });
+  const held = net.layers[0].weights.data;
   const history = net.fit(x, y, {
     loss: 'categoricalCrossEntropy',
     learningRate: 0.3,
@@ -62,5 +78,5 @@ export function runDeterminismScenario(deltaprop) {
     shuffle: true,
     seed: 11,
   });
-  return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss };
+  return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss, moved: held.length === 0 };
 }
