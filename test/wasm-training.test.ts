@@ -152,6 +152,21 @@ describe('where the parameter store lives', () => {
     expect(arenaOf(held)).toBeUndefined();
   });
 
+  it('a js Trainer moves a network out of WebAssembly memory (old views detached) and trains with the js bits', () => {
+    setBackend('wasm');
+    const net = Network.create(SPEC);
+    net.fit(data.x, data.y, { batchSize: 7, epochs: 1, seed: 1 });
+    setBackend('js');
+    const ref = Network.create(SPEC);
+    ref.fit(data.x, data.y, { batchSize: 7, epochs: 1, seed: 1 });
+    const held = net.layers[2]!.biases;
+    net.fit(data.x, data.y, { batchSize: 7, epochs: 2, seed: 2 });
+    ref.fit(data.x, data.y, { batchSize: 7, epochs: 2, seed: 2 });
+    expect(held.length).toBe(0);
+    expect(arenaOf(net.params.values)).toBeUndefined();
+    expect(parameterBits(net)).toBe(parameterBits(ref));
+  });
+
   it('a network trained on wasm predicts on wasm memory (no fallback) with the js bits', () => {
     const js = train('js', OPTIMIZERS['adam']!), wasm = train('wasm', OPTIMIZERS['adam']!);
     const arena = arenaOf(wasm.net.params.values)!;

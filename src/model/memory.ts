@@ -15,7 +15,8 @@
  * move read as length 0 instead of silently holding old values. The `Params` and `Matrix`
  * objects stay the same. The network stays in that arena after training (prediction then runs on
  * the WebAssembly kernels too) until the next WebAssembly Trainer moves it again.
- * On the 'js' backend nothing moves: training works in the store the network already has.
+ * On the 'js' backend a network in WebAssembly memory moves back to plain arrays the same way
+ * (so that the js backend runs the JavaScript kernels only); a plain store does not move.
  */
 import type { Matrix } from '../core/matrix.js';
 import { createArena, getBackend } from '../kernels/index.js';
@@ -45,18 +46,24 @@ function canDetach(): boolean {
 
 /**
  * On the 'wasm' backend, moves `net`'s store into a new arena with room for workspaces of the
- * given row counts (training batches with deltas, forward-only passes without). Does nothing on
- * the 'js' backend (or where an old store could not be detached: then training runs on the
- * JavaScript kernels, with the same bits).
+ * given row counts (training batches with deltas, forward-only passes without); where an old
+ * plain store could not be detached it stays, and training runs on the JavaScript kernels with
+ * the same bits. On the 'js' backend, moves a store that is in an arena to plain arrays.
  */
 export function moveForTraining(
   net: { readonly input: number; readonly layers: readonly Dense[]; readonly params: Params },
   trainingRows: readonly number[],
   forwardRows: readonly number[],
 ): void {
-  if (getBackend() !== 'wasm') return;
   const params = net.params, P = params.length;
   const old = arenaOf(params.values);
+  if (getBackend() !== 'wasm') {
+    if (old === undefined) return;
+    const values = params.values.slice(), grads = params.grads.slice();
+    repoint(net.layers, params, values, grads);
+    old.dispose();
+    return;
+  }
   if (old === undefined && !canDetach()) return;
   let slots = 2 * P + OPTIMIZER_SLOTS * P;
   for (const r of trainingRows) slots += workspaceSlots(net.input, net.layers, r, true);
