@@ -47,8 +47,8 @@ function canDetach(): boolean {
 /**
  * On the 'wasm' backend, moves `net`'s store into a new arena with room for workspaces of the
  * given row counts (training batches with deltas, forward-only passes without); where an old
- * plain store could not be detached it stays, and training runs on the JavaScript kernels with
- * the same bits. On the 'js' backend, moves a store that is in an arena to plain arrays.
+ * plain store could not be detached, or the engine refuses the memory, it stays, and training
+ * runs on the JavaScript kernels with the same bits. On the 'js' backend, moves a store that is in an arena to plain arrays.
  */
 export function moveForTraining(
   net: { readonly input: number; readonly layers: readonly Dense[]; readonly params: Params },
@@ -69,7 +69,15 @@ export function moveForTraining(
   for (const r of trainingRows) slots += workspaceSlots(net.input, net.layers, r, true);
   for (const r of forwardRows) slots += workspaceSlots(net.input, net.layers, r, false);
   slots += workspaceSlots(net.input, net.layers, PREDICT_ROWS, false);
-  const arena = createArena(slots, 'wasm');
+  let arena;
+  try {
+    arena = createArena(slots, 'wasm');
+  } catch (error) {
+    // The engine refused another memory (each reserves address space: V8 on x64 runs out near
+    // 13,000 live ones, e.g. as many trained networks kept at once). Train in place instead.
+    if (error instanceof RangeError) return;
+    throw error;
+  }
   const values = arena.take(P), grads = arena.take(P);
   values.set(params.values);
   grads.set(params.grads);
