@@ -194,6 +194,14 @@ if (options.runs > 1 && deltaprop.length === options.runs) {
     const ratios = values.map((v) => (Number.isNaN(v) ? '—' : fmt(v, 2) + '×'));
     console.log(`  ${lib.name.padEnd(12)} ${ratios.join('  ')}${good.length > 0 ? `   median ${fmt(median(good), 2)}×` : ''}`);
   }
+  // The same from CPU time: on a loaded machine the wall clock counts the time spent waiting for a core.
+  console.log('the same ratios from samples/s by CPU time:');
+  for (const lib of libs) {
+    if (lib.name === 'deltaprop') continue;
+    const values = results.get(lib.name).map((r, i) => (r.error === undefined ? deltaprop[i].cpuSamplesPerSecond / r.cpuSamplesPerSecond : NaN));
+    const good = values.filter((v) => !Number.isNaN(v));
+    console.log(`  ${lib.name.padEnd(12)} ${values.map((v) => (Number.isNaN(v) ? '—' : fmt(v, 2) + '×')).join('  ')}${good.length > 0 ? `   median ${fmt(median(good), 2)}×` : ''}`);
+  }
 }
 
 if (snapshot !== undefined) rmSync(snapshot.dir, { recursive: true, force: true });
