@@ -98,6 +98,31 @@ describe('training on both backends gives the same bits', () => {
     expect(parameterBits(tb.network as Network)).toBe(parameterBits(a));
   });
 
+  it('fitAsync on wasm gives the bits of fit on js', async () => {
+    const js = train('js', OPTIMIZERS['adam']!);
+    setBackend('wasm');
+    const net = Network.create(SPEC);
+    await net.fitAsync(data.x, data.y, { loss: 'categoricalCrossEntropy', optimizer: OPTIMIZERS['adam']!(), batchSize: 7, epochs: 6, seed: 2, yieldEveryMs: 0 });
+    expect(arenaOf(net.params.values)!.fallbacks).toBe(0);
+    expect(parameterBits(net)).toBe(parameterBits(js.net));
+  });
+
+  it('a diverging run stops at the same batch with the same restored weights on both backends', () => {
+    const results = (['js', 'wasm'] as const).map((backend) => {
+      setBackend(backend);
+      const net = Network.create(SPEC);
+      let message = '';
+      try {
+        net.fit(data.x, data.y, { loss: 'l2', optimizer: sgd({ learningRate: 1e300 }), batchSize: 7, epochs: 3, seed: 1 });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      return { message, weights: parameterBits(net) };
+    });
+    expect(results[0]!.message).toMatch(/training diverged at epoch 1/);
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it('the seed rule keeps signed zeros: a −0 bias with a zero gradient stays −0 on wasm', () => {
     for (const backend of ['js', 'wasm'] as const) {
       setBackend(backend);
