@@ -7,10 +7,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  activations,
   adam,
   adamw,
   checkGradients,
   earlyStopping,
+  leakyRelu,
   Matrix,
   Network,
   type NetworkSpec,
@@ -21,6 +23,7 @@ import {
   sgd,
   Trainer,
 } from '../src/index.js';
+import { createArena } from '../src/kernels/index.js';
 import { arenaOf } from '../src/kernels/memory.js';
 import { spirals, uniformRows } from './helpers/data.js';
 import { bits, parameterBits } from './helpers/weights.js';
@@ -133,6 +136,32 @@ describe('training on both backends gives the same bits', () => {
       net.fit([[1, 2], [3, 1]], [[1], [2]], { loss: 'l2', optimizer: sgd({ learningRate: 0.1, weightDecay: 0.01 }), batchSize: 2, epochs: 3 });
       expect(Object.is(net.layers[0]!.biases[0], -0), backend).toBe(true);
     }
+  });
+});
+
+describe('relu and leakyRelu in WebAssembly memory', () => {
+  it('run the arena kernels with the bits of the JavaScript loops (NaN, ±0, ±Infinity included)', () => {
+    const values = [NaN, -0, 0, Infinity, -Infinity, -3.5, 2.25, 1e-310, -1e-310, 7, -1, 0.5, -2, 3];
+    const grads = values.map((_, i) => (i % 3 === 0 ? -0 : i - 6.5));
+    const arena = createArena(4 * values.length, 'wasm');
+    const inArena = (v: number[]): Matrix => {
+      const m = arena.takeMatrix(2, 7);
+      m.data.set(v);
+      return m;
+    };
+    const a = inArena(values), g = inArena(grads), out = arena.takeMatrix(2, 7), back = arena.takeMatrix(2, 7);
+    const A = new Matrix(2, 7, Float64Array.from(values)), G = new Matrix(2, 7, Float64Array.from(grads));
+    for (const f of [activations.relu, leakyRelu(0.3), leakyRelu(-0.5)]) {
+      const outJs = new Matrix(2, 7), backJs = new Matrix(2, 7);
+      f.forward(out, a);
+      f.forward(outJs, A);
+      expect(bits(out.data), f.name).toBe(bits(outJs.data));
+      f.backward(back, g, a, out);
+      f.backward(backJs, G, A, outJs);
+      expect(bits(back.data), f.name).toBe(bits(backJs.data));
+    }
+    expect(arena.fallbacks).toBe(0);
+    arena.dispose();
   });
 });
 
