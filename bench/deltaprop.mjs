@@ -13,4 +13,4 @@ const deltaprop = await import(url);
 
 /** Absolute path of the dist/index.js in use. */
 export const distFile = fileURLToPath(url);
-export const { Matrix, Network, Random, adam, sgd } = deltaprop;
+export const { Matrix, Network, Random, adam, sgd, setBackend, getBackend } = deltaprop;

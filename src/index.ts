@@ -49,6 +49,8 @@ export { trainTestSplit } from './data/split.js';
 export type { Split, SplitOptions } from './data/split.js';
 export { classificationReport, confusionMatrix, regressionReport } from './train/metrics.js';
 export type { ClassFigures, ClassificationReport, OutputFigures, RegressionReport } from './train/metrics.js';
+export { getBackend, setBackend } from './kernels/index.js';
+export type { Backend } from './kernels/index.js';
 export { Random } from './core/random.js';
 export { DeltapropError, TrainingError } from './core/errors.js';
 export type { MatrixLike } from './core/schema.js';

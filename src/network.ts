@@ -41,6 +41,7 @@ import { backward, createGradients, createWorkspace, forward, type Trace, type W
 import { createDropout, drawMasks, type DropoutBuffers, hasDropout } from './model/dropout.js';
 import { Dense } from './model/layer.js';
 import { checkTargets, fusedDelta, type Loss, type LossName, resolveLoss } from './model/losses.js';
+import { workspaceIsStale } from './model/memory.js';
 import { Params } from './model/params.js';
 import { checkAdapted, type Classification, classify, type Evaluation, evaluate, type EvaluateOptions } from './train/evaluate.js';
 import { checkFree } from './train/options.js';
@@ -415,8 +416,8 @@ export class Network implements TrainingModel {
     checkWorkingMemory(where, this, m.rows);
     checkAdapted(where, this);
     let ws = this.state.predict;
-    if (ws === undefined || ws.rows !== m.rows) {
-      ws = createWorkspace(this.input, this.layers, m.rows, false);
+    if (ws === undefined || ws.rows !== m.rows || workspaceIsStale(ws, this.params)) {
+      ws = createWorkspace(this.input, this.layers, m.rows, false, this.params.values);
       let size = 0;
       for (const a of ws.activations) size += a.data.length;
       this.state.predict = 2 * size <= PREDICT_CACHE_LIMIT ? ws : undefined;

@@ -5,14 +5,17 @@
  * 1. A plain page: 'auto' picks wasm, and the wasm and js backends give the hash Node gives.
  * 2. A page whose Content-Security-Policy lacks 'wasm-unsafe-eval': 'auto' falls back to js, the
  *    hash is the same, setBackend('wasm') says why it cannot, and the console stays silent.
+ * Both pages also train the fixed-seed scenario of test/helpers/determinism.mjs with the library
+ * (on 'auto') and report its weights hash.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DETERMINISM_HASH } from './helpers/determinism.mjs';
 import { kernelScenario } from './helpers/kernel-scenario.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,7 +23,15 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const MAIN = `import * as s from './kernel-scenario.js';
+import * as deltaprop from './deltaprop.js';
+import { runDeterminismScenario } from './determinism.mjs';
 const result = { auto: s.getBackend() };
+try {
+  const t = runDeterminismScenario(deltaprop);
+  result.training = { backend: deltaprop.getBackend(), hash: t.hash, moved: t.moved };
+} catch (e) {
+  result.training = String(e && e.message);
+}
 try {
   result.wasm = s.kernelScenario('wasm');
 } catch (e) {
@@ -44,6 +55,7 @@ interface PageResult {
   js: { backend: string; hash: string };
   autoRun: { backend: string; hash: string };
   setWasm: string;
+  training: { backend: string; hash: string; moved: boolean } | string;
 }
 
 let dir: string;
@@ -54,7 +66,7 @@ let context: BrowserContext;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deltaprop-browser-wasm-'));
   await build({
-    config: false, entry: { 'kernel-scenario': 'test/helpers/kernel-scenario.ts' }, outDir: dir,
+    config: false, entry: { 'kernel-scenario': 'test/helpers/kernel-scenario.ts', deltaprop: 'src/index.ts' }, outDir: dir,
     format: ['esm'], platform: 'browser', target: 'es2022', dts: false, silent: true,
   });
   writeFileSync(join(dir, 'main.js'), MAIN);
@@ -68,9 +80,12 @@ beforeAll(async () => {
         ...(csp ? { 'content-security-policy': "default-src 'self'; script-src 'self'" } : {}),
       });
       res.end(PAGE);
-    } else if (path === '/main.js' || path === '/kernel-scenario.js') {
+    } else if (/^\/[\w-]+\.js$/.test(path) && existsSync(join(dir, path.slice(1)))) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
       res.end(readFileSync(join(dir, path.slice(1))));
+    } else if (path === '/determinism.mjs') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(readFileSync('test/helpers/determinism.mjs'));
     } else if (path === '/favicon.ico') {
       res.writeHead(204);
       res.end();
@@ -114,6 +129,7 @@ describe('kernels in Chromium', () => {
     expect(result.js).toEqual({ backend: 'js', fallbacks: 0, hash: node.hash });
     expect(result.autoRun.backend).toBe('wasm');
     expect(result.setWasm).toBe('ok');
+    expect(result.training).toEqual({ backend: 'wasm', hash: DETERMINISM_HASH, moved: true });
     expect(messages).toEqual([]); // (a missing resource shows here as "error: Failed to load resource…")
   }, 60_000);
 
@@ -124,6 +140,8 @@ describe('kernels in Chromium', () => {
     expect(result.js.hash).toBe(node.hash);
     expect(result.wasm).toMatch(/createArena: the 'wasm' backend is not available: WebAssembly cannot compile here/);
     expect(result.setWasm).toMatch(/setBackend: the 'wasm' backend is not available/);
+    // It trains, on the JavaScript kernels (nothing moved), to the recorded hash.
+    expect(result.training).toEqual({ backend: 'js', hash: DETERMINISM_HASH, moved: false });
     expect(messages).toEqual([]);
   }, 60_000);
 });

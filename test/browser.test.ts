@@ -141,11 +141,16 @@ describe('browser playground (Chromium)', () => {
     expect(state, `determinism page failed: ${message}`).toBe('done');
     const browserHash = (await page.textContent('#hash'))!.trim();
     const browserAsyncHash = (await page.textContent('#async-hash'))!.trim();
+    const browserJs = (await page.textContent('#hash-js'))!.trim();
+    const browserWasm = (await page.textContent('#hash-wasm'))!.trim();
+    expect(await page.textContent('#backend')).toBe('wasm');
+    expect(browserJs, 'Chromium, js backend').toBe(helper.DETERMINISM_HASH);
+    expect(browserWasm, 'Chromium, wasm backend').toBe(helper.DETERMINISM_HASH);
 
     const nodeHash = helper.runDeterminismScenario(deltaprop).hash;
     const bundle: unknown = await import(pathToFileURL(join(distDir, 'index.js')).href);
     const nodeBundleHash = helper.runDeterminismScenario(bundle).hash;
-    console.log(`determinism: Chromium ${browserHash}, Node (src) ${nodeHash}, Node (bundle) ${nodeBundleHash}`);
+    console.log(`determinism: Chromium ${browserHash} (js ${browserJs}, wasm ${browserWasm}), Node (src) ${nodeHash}, Node (bundle) ${nodeBundleHash}`);
 
     expect(browserHash).toMatch(/^[0-9a-f]{16}$/);
     expect(nodeBundleHash).toBe(nodeHash);

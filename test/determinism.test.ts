@@ -52,6 +52,16 @@ describe('determinism: same seed, same bits', () => {
     expect(hash).toBe(DETERMINISM_HASH);
   });
 
+  it.each(['js', 'wasm'] as const)('the same hash and loss on the %s backend', (backend) => {
+    const auto = helper.runDeterminismScenario(deltaprop);
+    const run = helper.runDeterminismScenario(deltaprop, backend);
+    expect(run.hash).toBe(DETERMINISM_HASH);
+    expect(Object.is(run.loss, auto.loss)).toBe(true);
+    // It really trained on that backend: only a wasm Trainer moves the store (and detaches old views).
+    expect(run.moved).toBe(backend === 'wasm');
+    expect(deltaprop.getBackend()).toBe('wasm'); // 'auto' again afterwards, and wasm is available in Node
+  });
+
   it('twice in the same process: the same hash and the same loss, bit for bit', () => {
     const a = helper.runDeterminismScenario(deltaprop);
     const b = helper.runDeterminismScenario(deltaprop);

@@ -4,6 +4,7 @@ import * as deltaprop from '../src/index.js';
 import type {
   Activation,
   ActivationJSON,
+  Backend,
   ActivationName,
   ClassesSpec,
   ClassFigures,
@@ -98,6 +99,7 @@ describe('exports', () => {
         'labelTargets',
         'fromONNX',
         'fromTFJS',
+        'getBackend',
         'leakyRelu',
         'losses',
         'earlyStopping',
@@ -107,6 +109,7 @@ describe('exports', () => {
         'regressionReport',
         'scalingFromJSON',
         'scalingToJSON',
+        'setBackend',
         'sgd',
         'trainTestSplit',
         'toModule',
@@ -121,6 +124,7 @@ describe('exports', () => {
     type All = [
       Activation,
       ActivationJSON,
+      Backend,
       ActivationName,
       ClassesSpec,
       ClassFigures,
@@ -188,8 +192,8 @@ describe('exports', () => {
       RegressionEvaluation,
       Targets,
     ];
-    const count: All['length'] = 68;
-    expect(count).toBe(68);
+    const count: All['length'] = 69;
+    expect(count).toBe(69);
   });
 
   it('has the error hierarchy the docs describe', () => {

@@ -4,6 +4,8 @@
 //   npm run compare                      one round of every library
 //   npm run compare -- --runs 3          three rounds; the table gives per-library medians
 //   npm run compare -- --only deltaprop,tfjs-wasm
+//   npm run compare -- --workload wide   784-512-512-10, batch 128, 4 epochs (deltaprop on both
+//                                       backends, tfjs and numpy only)
 //   npm run compare -- --commit HEAD    measure a build of that commit (made in a temporary
 //                                       directory) instead of ../../dist
 //
@@ -23,23 +25,29 @@ import { median } from '../mnist.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
+// `wide`: the worker can run the wide workload. numpy is a reference (python3, one thread), run
+// only when python3 with numpy is present (its worker reports a failure otherwise).
 const LIBRARIES = [
-  { name: 'deltaprop', args: ['workers/deltaprop.mjs'] },
-  { name: 'tfjs-wasm', args: ['workers/tfjs.mjs', 'wasm'] },
-  { name: 'tfjs-cpu', args: ['workers/tfjs.mjs', 'cpu'] },
+  { name: 'deltaprop', args: ['workers/deltaprop.mjs', 'wasm'], wide: true },
+  { name: 'deltaprop-js', args: ['workers/deltaprop.mjs', 'js'], wide: true },
+  { name: 'tfjs-wasm', args: ['workers/tfjs.mjs', 'wasm'], wide: true },
+  { name: 'tfjs-cpu', args: ['workers/tfjs.mjs', 'cpu'], wide: true },
   { name: 'convnetjs', args: ['workers/convnetjs.mjs'] },
   { name: 'brain.js', args: ['workers/brainjs.mjs'] },
+  { name: 'numpy', args: ['workers/numpy.mjs'], wide: true },
 ];
 
 function parseArgs(argv) {
-  const options = { runs: 1, only: undefined, commit: undefined };
+  const options = { runs: 1, only: undefined, commit: undefined, workload: 'standard' };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--runs') options.runs = Number(argv[++i]);
     else if (argv[i] === '--only') options.only = argv[++i].split(',');
     else if (argv[i] === '--commit') options.commit = argv[++i];
-    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --only a,b, --commit REV)`);
+    else if (argv[i] === '--workload') options.workload = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]} (use --runs N, --only a,b, --commit REV, --workload standard|wide)`);
   }
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs must be a positive integer');
+  if (options.workload !== 'standard' && options.workload !== 'wide') throw new Error('--workload must be standard or wide');
   return options;
 }
 
@@ -114,13 +122,17 @@ if (!existsSync(distFile)) {
   console.error(`${distFile} is missing: run \`npm run build\` at the repository root first.`);
   process.exit(1);
 }
-const libs = options.only === undefined ? LIBRARIES : LIBRARIES.filter((l) => options.only.includes(l.name));
+process.env.COMPARE_WORKLOAD = options.workload; // inherited by every worker
+const wide = options.workload === 'wide';
+const libs = (options.only === undefined ? LIBRARIES : LIBRARIES.filter((l) => options.only.includes(l.name))).filter((l) => !wide || l.wide);
 
 console.log(`date        ${new Date().toISOString()}`);
 console.log(`node        ${process.version}`);
 console.log(`cpu         ${os.cpus()[0]?.model ?? 'unknown'} × ${os.cpus().length} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
 console.log(`deltaprop   ${measured}`);
-console.log(`workload    MNIST 784-128-10 relu/softmax, SGD lr 0.1, batch 32; 8,000 train / 2,000 test (split seed 1);`);
+console.log(wide
+  ? `workload    wide: MNIST 784-512-512-10 relu/softmax, SGD lr 0.1, batch 128, 4 epochs; 8,000 train / 2,000 test (split seed 1);`
+  : `workload    MNIST 784-128-10 relu/softmax, SGD lr 0.1, batch 32; 8,000 train / 2,000 test (split seed 1);`);
 console.log(`            samples/s = 8,000 / median time of epochs 2-4 (epoch 1 = warm-up); accuracy after the last epoch`);
 console.log('');
 
@@ -177,8 +189,18 @@ if (options.runs > 1 && deltaprop.length === options.runs) {
   for (const lib of libs) {
     if (lib.name === 'deltaprop') continue;
     const list = results.get(lib.name);
-    const ratios = list.map((r, i) => (r.error === undefined ? fmt(deltaprop[i].samplesPerSecond / r.samplesPerSecond, 2) + '×' : '—'));
-    console.log(`  ${lib.name.padEnd(10)} ${ratios.join('  ')}`);
+    const values = list.map((r, i) => (r.error === undefined ? deltaprop[i].samplesPerSecond / r.samplesPerSecond : NaN));
+    const good = values.filter((v) => !Number.isNaN(v));
+    const ratios = values.map((v) => (Number.isNaN(v) ? '—' : fmt(v, 2) + '×'));
+    console.log(`  ${lib.name.padEnd(12)} ${ratios.join('  ')}${good.length > 0 ? `   median ${fmt(median(good), 2)}×` : ''}`);
+  }
+  // The same from CPU time: on a loaded machine the wall clock counts the time spent waiting for a core.
+  console.log('the same ratios from samples/s by CPU time:');
+  for (const lib of libs) {
+    if (lib.name === 'deltaprop') continue;
+    const values = results.get(lib.name).map((r, i) => (r.error === undefined ? deltaprop[i].cpuSamplesPerSecond / r.cpuSamplesPerSecond : NaN));
+    const good = values.filter((v) => !Number.isNaN(v));
+    console.log(`  ${lib.name.padEnd(12)} ${values.map((v) => (Number.isNaN(v) ? '—' : fmt(v, 2) + '×')).join('  ')}${good.length > 0 ? `   median ${fmt(median(good), 2)}×` : ''}`);
   }
 }
 

@@ -11,6 +11,17 @@ import { TRAIN, WORKLOAD, accuracy, loadMnistSplit, median } from '../mnist.mjs'
 
 export { TRAIN, WORKLOAD, accuracy, loadMnistSplit, median };
 
+/**
+ * The workload's shape, from COMPARE_WORKLOAD (set by compare.mjs --workload): 'standard'
+ * (784-128-10, batch 32, 5 epochs) or 'wide' (784-512-512-10, batch 128, 4 epochs).
+ */
+export function activeWorkload() {
+  const name = process.env.COMPARE_WORKLOAD ?? 'standard';
+  if (name === 'standard') return { name, hidden: [128], batchSize: WORKLOAD.batchSize, epochs: WORKLOAD.epochs };
+  if (name === 'wide') return { name, hidden: [512, 512], batchSize: 128, epochs: WORKLOAD.warmupEpochs + WORKLOAD.timedEpochs };
+  throw new Error(`COMPARE_WORKLOAD must be 'standard' or 'wide', got ${name}`);
+}
+
 /** Epochs to train: WORKLOAD.epochs, or EPOCHS from the environment (at least warm-up + timed). */
 export function epochCount(defaultEpochs = WORKLOAD.epochs) {
   const e = process.env.EPOCHS === undefined ? defaultEpochs : Number(process.env.EPOCHS);

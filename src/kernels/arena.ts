@@ -74,7 +74,7 @@ export class Arena {
   private cursor: number;
   private readonly end: number;
   private readonly detach: () => void;
-  private disposed = false;
+  private ended = false;
 
   /** Made by `createArena`: `base` is the byte offset of slot 0 in `buffer`. */
   constructor(
@@ -95,13 +95,23 @@ export class Arena {
     return this.capacity - (this.end - this.cursor) / 8;
   }
 
+  /** Float64 slots that can still be taken (0 once disposed). */
+  get available(): number {
+    return this.ended ? 0 : (this.end - this.cursor) / 8;
+  }
+
+  /** Whether `dispose()` was called. */
+  get disposed(): boolean {
+    return this.ended;
+  }
+
   /** Calls of `kernels` that ran the JavaScript kernel because an operand lay outside the arena. */
   get fallbacks(): number {
     return this.kernels.fallbacks;
   }
 
   /** A zero-filled view of `length` float64 slots, valid for the life of the arena. */
-  take(length: number): Float64Array {
+  take(length: number): Float64Array<ArrayBuffer> {
     return new Float64Array(this.buffer, this.reserve('take', length, length), length);
   }
 
@@ -121,8 +131,8 @@ export class Arena {
 
   /** Ends the arena: on WebAssembly, every view taken from it is detached (length 0). */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (this.ended) return;
+    this.ended = true;
     this.detach();
   }
 

@@ -11,10 +11,10 @@
  */
 import { DeltapropError, describe } from '../core/errors.js';
 import { Arena, type Backend, type Kernels } from './arena.js';
-import * as js from './js.js';
+import { jsKernels, registerArena } from './memory.js';
 import { createWasmArena, wasmSupport } from './wasm.js';
 
-export { Arena };
+export { Arena, jsKernels };
 export type { Backend, Kernels };
 
 let requested: Backend | 'auto' = 'auto';
@@ -35,21 +35,6 @@ export function getBackend(): Backend {
   return requested;
 }
 
-/** The JavaScript kernels, as one arena-independent object. */
-export const jsKernels: Kernels & { readonly fallbacks: number } = {
-  fallbacks: 0,
-  matmulNT: js.matmulNT,
-  matmulNN: js.matmulNN,
-  matmulTN: js.matmulTN,
-  columnSums: js.columnSums,
-  gatherRows: js.gatherRows,
-  sgdUpdate: js.sgdUpdate,
-  sgdUpdateNoDecay: js.sgdUpdateNoDecay,
-  reluForward: js.reluForward,
-  reluBackward: js.reluBackward,
-  leakyReluForward: js.leakyReluForward,
-  leakyReluBackward: js.leakyReluBackward,
-};
 
 /**
  * An arena of `float64Count` float64 slots on the current backend (or the one given), with its
@@ -64,9 +49,13 @@ export function createArena(float64Count: number, backend: Backend = getBackend(
   if (backend === 'wasm') {
     const s = wasmSupport();
     if (!s.ok) throw new DeltapropError(`createArena: the 'wasm' backend is not available: ${s.reason}`);
-    return createWasmArena(s.module, float64Count);
+    const arena = createWasmArena(s.module, float64Count);
+    registerArena(arena);
+    return arena;
   }
-  return new Arena('js', new ArrayBuffer(float64Count * 8), 0, float64Count, jsKernels, () => undefined);
+  const arena = new Arena('js', new ArrayBuffer(float64Count * 8), 0, float64Count, jsKernels, () => undefined);
+  registerArena(arena);
+  return arena;
 }
 
 /** Most slots of one arena: a WebAssembly memory holds at most 4 GiB, scratch included. */

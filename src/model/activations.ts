@@ -12,6 +12,7 @@ import { DeltapropError, describe } from '../core/errors.js';
 import { exp, log1p, tanh as tanhScalar } from '../core/math.js';
 import { Matrix } from '../core/matrix.js';
 import { member } from '../core/schema.js';
+import { arenaOf } from '../kernels/memory.js';
 
 /** How an activation is written in a saved model: its name, plus its parameters if it has any. */
 export type ActivationJSON = string | { readonly name: string; readonly [parameter: string]: number | string };
@@ -114,9 +115,14 @@ const tanh: Activation = {
 // relu: f(x) = max(x, 0),  f'(x) = 1 if x > 0 else 0 (0 at the kink)
 // ---------------------------------------------------------------------------------------------
 
+// In WebAssembly memory (a network trained on the wasm backend), relu and leakyRelu run the arena's
+// SIMD kernels: the same comparisons and products (kernels/js.ts is their twin), so the same bits.
+
 const relu: Activation = {
   name: 'relu',
   forward(out, a) {
+    const arena = arenaOf(out.data);
+    if (arena !== undefined) return arena.kernels.reluForward(out.data, a.data);
     const A = a.data, Z = out.data, n = A.length;
     for (let i = 0; i < n; i++) {
       const x = A[i]!;
@@ -124,6 +130,8 @@ const relu: Activation = {
     }
   },
   backward(out, dZ, a) {
+    const arena = arenaOf(out.data);
+    if (arena !== undefined) return arena.kernels.reluBackward(out.data, dZ.data, a.data);
     const G = dZ.data, A = a.data, O = out.data, n = O.length;
     for (let i = 0; i < n; i++) O[i] = A[i]! > 0 ? G[i]! : 0;
   },
@@ -146,6 +154,8 @@ export function leakyRelu(slope = 0.01): Activation {
   const f: Activation = {
     name: 'leakyRelu',
     forward(out, a) {
+      const arena = arenaOf(out.data);
+      if (arena !== undefined) return arena.kernels.leakyReluForward(out.data, a.data, slope);
       const A = a.data, Z = out.data, n = A.length;
       for (let i = 0; i < n; i++) {
         const x = A[i]!;
@@ -153,6 +163,8 @@ export function leakyRelu(slope = 0.01): Activation {
       }
     },
     backward(out, dZ, a) {
+      const arena = arenaOf(out.data);
+      if (arena !== undefined) return arena.kernels.leakyReluBackward(out.data, dZ.data, a.data, slope);
       const G = dZ.data, A = a.data, O = out.data, n = O.length;
       for (let i = 0; i < n; i++) O[i] = A[i]! > 0 ? G[i]! : slope * G[i]!;
     },

@@ -40,21 +40,24 @@ export interface GradientViews {
   readonly biasGradients: Float64Array[];
 }
 
-function matrix(rows: number, cols: number): Matrix {
-  return new Matrix(rows, cols, allocateFloat64(rows * cols));
+function matrix(rows: number, cols: number, near: Float64Array | undefined): Matrix {
+  return new Matrix(rows, cols, allocateFloat64(rows * cols, near));
 }
 
-/** Allocates the buffers of one batch size (deltas and targets only when `withDeltas`). */
-export function createWorkspace(input: number, layers: readonly Dense[], rows: number, withDeltas = true): Workspace {
-  const activations = [matrix(rows, input)];
+/**
+ * Allocates the buffers of one batch size (deltas and targets only when `withDeltas`); in the
+ * arena of `near` (the parameter store) when it has room, see kernels/memory.ts.
+ */
+export function createWorkspace(input: number, layers: readonly Dense[], rows: number, withDeltas = true, near?: Float64Array): Workspace {
+  const activations = [matrix(rows, input, near)];
   const sums: Matrix[] = [];
   const deltas: Matrix[] = [];
   for (const layer of layers) {
-    sums.push(matrix(rows, layer.units));
-    activations.push(matrix(rows, layer.units));
-    if (withDeltas) deltas.push(matrix(rows, layer.units));
+    sums.push(matrix(rows, layer.units, near));
+    activations.push(matrix(rows, layer.units, near));
+    if (withDeltas) deltas.push(matrix(rows, layer.units, near));
   }
-  return { rows, sums, activations, deltas, targets: matrix(withDeltas ? rows : 0, layers[layers.length - 1]!.units) };
+  return { rows, sums, activations, deltas, targets: matrix(withDeltas ? rows : 0, layers[layers.length - 1]!.units, near) };
 }
 
 /** Fresh gradient buffers shaped like the layers' parameters. */

@@ -10,7 +10,7 @@ import { fail } from '../core/errors.js';
 import { MAX_ELEMENTS } from '../core/matrix.js';
 import { checkFinite, plainFloat64, positiveInteger } from '../core/schema.js';
 import { type Activation, resolveActivation } from './activations.js';
-import { columnSums, matmulNN, matmulNT, matmulTN } from '../kernels/js.js';
+import { kernelsFor } from '../kernels/memory.js';
 import { Matrix } from '../core/matrix.js';
 
 export class Dense {
@@ -53,7 +53,7 @@ export class Dense {
 
   /** sums = input · Wᵀ + 1·Bᵀ (k × units), acts = f(sums). */
   forward(sums: Matrix, acts: Matrix, input: Matrix): void {
-    matmulNT(sums, input, this.weights, this.biases);
+    kernelsFor(this.weights.data).matmulNT(sums, input, this.weights, this.biases);
     this.activation.forward(acts, sums);
   }
 
@@ -71,8 +71,9 @@ export class Dense {
     input: Matrix,
   ): void {
     const scale = 1 / deltas.rows;
-    matmulTN(dWeights, deltas, input, scale);
-    columnSums(dBiases, deltas, scale);
-    if (dInput !== undefined) matmulNN(dInput, deltas, this.weights);
+    const kernels = kernelsFor(this.weights.data);
+    kernels.matmulTN(dWeights, deltas, input, scale);
+    kernels.columnSums(dBiases, deltas, scale);
+    if (dInput !== undefined) kernels.matmulNN(dInput, deltas, this.weights);
   }
 }

@@ -13,6 +13,7 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
+import { allocateFloat64 } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
@@ -81,11 +82,11 @@ export class Adam implements Optimizer {
     this.canUndo = false;
     const n = params.length;
     this.params = params;
-    this.before = new Float64Array(n);
-    this.m = new Float64Array(n);
-    this.v = new Float64Array(n);
-    this.mBefore = new Float64Array(n);
-    this.vBefore = new Float64Array(n);
+    this.before = allocateFloat64(n, params.values);
+    this.m = allocateFloat64(n, params.values);
+    this.v = allocateFloat64(n, params.values);
+    this.mBefore = allocateFloat64(n, params.values);
+    this.vBefore = allocateFloat64(n, params.values);
     this.t = 0;
     this.beta1Power = 1;
     this.beta2Power = 1;

@@ -11,6 +11,7 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
+import { allocateFloat64 } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
@@ -69,11 +70,11 @@ export class Rmsprop implements Optimizer {
     this.canUndo = false;
     const n = params.length, nb = this.momentum > 0 ? n : 0;
     this.params = params;
-    this.before = new Float64Array(n);
-    this.square = new Float64Array(n);
-    this.squareBefore = new Float64Array(n);
-    this.buffer = new Float64Array(nb);
-    this.bufferBefore = new Float64Array(nb);
+    this.before = allocateFloat64(n, params.values);
+    this.square = allocateFloat64(n, params.values);
+    this.squareBefore = allocateFloat64(n, params.values);
+    this.buffer = allocateFloat64(nb, params.values);
+    this.bufferBefore = allocateFloat64(nb, params.values);
   }
 
   step(params: Params, learningRate: number, weightDecay: number): boolean {

@@ -12,6 +12,8 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { booleanOption, checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
+import type { Kernels } from '../kernels/arena.js';
+import { allocateFloat64, kernelsFor } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
@@ -52,6 +54,8 @@ export class Sgd implements Optimizer {
   private velocityBefore = new Float64Array(0);
   private steps = 0;
   private stepsBefore = 0;
+  /** Per segment: views of θ, g and `before`, made once for the store they were taken from. */
+  private views: { store: Float64Array; kernels: Kernels; segments: { values: Float64Array; grads: Float64Array; backup: Float64Array; decay: boolean }[] } | undefined;
 
   constructor(options: { learningRate: number; momentum: number; nesterov: boolean; weightDecay: number }) {
     this.learningRate = options.learningRate;
@@ -69,10 +73,11 @@ export class Sgd implements Optimizer {
     checkStepArguments('Optimizer.init', params, params, 1, 0);
     this.canUndo = false;
     this.params = params;
-    this.before = new Float64Array(params.length);
+    this.before = allocateFloat64(params.length, params.values);
     const n = this.momentum > 0 ? params.length : 0;
-    this.velocity = new Float64Array(n);
-    this.velocityBefore = new Float64Array(n);
+    this.velocity = allocateFloat64(n, params.values);
+    this.velocityBefore = allocateFloat64(n, params.values);
+    this.views = undefined;
     this.steps = 0;
     this.stepsBefore = 0;
   }
@@ -87,32 +92,36 @@ export class Sgd implements Optimizer {
     return ok;
   }
 
-  /** W ← W − α·g − λ·W, B ← B − α·g_B, saving θ first; returns whether every new value is finite. */
+  /**
+   * W ← W − α·g − λ·W, B ← B − α·g_B, saving θ first; returns whether every new value is finite.
+   * Runs the kernels of the store's arena (WebAssembly SIMD when it lives in one), segment by segment;
+   * every segment is updated even after a non-finite one, so that `undo` restores all of θ.
+   */
   private stepPlain(p: Params, lr: number, wd: number): boolean {
-    const W = p.values, G = p.grads, old = this.before;
-    // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity.
-    let s = 0;
-    for (const seg of p.segments) {
-      const end = seg.offset + seg.length;
-      if (seg.decay) {
-        for (let i = seg.offset; i < end; i++) {
-          const w = W[i]!;
-          old[i] = w;
-          const v = w - lr * G[i]! - wd * w;
-          W[i] = v;
-          s += v * 0;
-        }
-      } else {
-        for (let i = seg.offset; i < end; i++) {
-          const w = W[i]!;
-          old[i] = w;
-          const v = w - lr * G[i]!;
-          W[i] = v;
-          s += v * 0;
-        }
-      }
+    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const k = views.kernels, list = views.segments;
+    let ok = true;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      const finite = s.decay ? k.sgdUpdate(s.values, s.grads, lr, wd, s.backup) : k.sgdUpdateNoDecay(s.values, s.grads, lr, s.backup);
+      ok = finite && ok;
     }
-    return s === 0;
+    return ok;
+  }
+
+  private makeViews(p: Params): NonNullable<Sgd['views']> {
+    const W = p.values, G = p.grads, old = this.before;
+    this.views = {
+      store: W,
+      kernels: kernelsFor(W),
+      segments: p.segments.map((s) => ({
+        values: W.subarray(s.offset, s.offset + s.length),
+        grads: G.subarray(s.offset, s.offset + s.length),
+        backup: old.subarray(s.offset, s.offset + s.length),
+        decay: s.decay,
+      })),
+    };
+    return this.views;
   }
 
   private stepMomentum(p: Params, lr: number, wd: number): boolean {

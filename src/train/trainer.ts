@@ -20,6 +20,7 @@ import { gatherRows } from '../kernels/js.js';
 import { backward, createWorkspace, forward, type GradientViews, gradientViews, type Workspace } from '../model/backprop.js';
 import { createDropout, drawMasks, type DropoutBuffers, hasDropout } from '../model/dropout.js';
 import { checkTargets, fusedDelta, type Loss, losses, resolveLoss } from '../model/losses.js';
+import { moveForTraining } from '../model/memory.js';
 import { Adam, adam, adamw } from '../optim/adam.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { Rmsprop, rmsprop } from '../optim/rmsprop.js';
@@ -157,8 +158,11 @@ export class Trainer {
     this.random = new Random(r.seed);
     this.order = new Uint32Array(N);
     for (let i = 0; i < N; i++) this.order[i] = i;
-    this.full = createWorkspace(net.input, net.layers, r.batchSize);
-    this.tail = N % r.batchSize > 0 ? createWorkspace(net.input, net.layers, N % r.batchSize) : undefined;
+    // On the wasm backend the network's store moves into this run's arena here (model/memory.ts).
+    moveForTraining(net, N % r.batchSize > 0 ? [r.batchSize, N % r.batchSize] : [r.batchSize], r.validation === undefined ? [] : [r.validation.x.rows]);
+    const store = net.params.values;
+    this.full = createWorkspace(net.input, net.layers, r.batchSize, true, store);
+    this.tail = N % r.batchSize > 0 ? createWorkspace(net.input, net.layers, N % r.batchSize, true, store) : undefined;
     this.grads = gradientViews(net.layers, net.params);
     const rates = net.state.model.dropout;
     const dropping = hasDropout(rates);
@@ -169,7 +173,7 @@ export class Trainer {
     this.watch = new Watch(net.layers);
     this.builtinOptimizer = r.optimizer instanceof Sgd || r.optimizer instanceof Adam || r.optimizer instanceof Rmsprop;
     this.backup = new Float64Array(this.builtinOptimizer ? 0 : net.params.length);
-    this.validation = r.validation === undefined ? undefined : { ...r.validation, ws: createWorkspace(net.input, net.layers, r.validation.x.rows, false) };
+    this.validation = r.validation === undefined ? undefined : { ...r.validation, ws: createWorkspace(net.input, net.layers, r.validation.x.rows, false, store) };
     for (const c of r.callbacks) c.init(net.params.length);
     r.optimizer.init(net.params);
   }

@@ -31,11 +31,19 @@ export function hashNetwork(net) {
   return hex(h1) + hex(h2);
 }
 
-/** Trains the fixed-seed network and returns { hash, loss }. */
-export function runDeterminismScenario(deltaprop) {
-  const { net, x, y } = scenario(deltaprop);
-  const history = net.fit(x, y, FIT_OPTIONS);
-  return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss };
+/**
+ * Trains the fixed-seed network and returns { hash, loss, moved }. With `backend` ('js' or 'wasm')
+ * it trains on that backend and sets the library back to 'auto' afterwards; `moved` tells whether
+ * making the Trainer moved the store into a WebAssembly arena (an array held before reads as
+ * length 0 then), i.e. whether training ran on the wasm kernels.
+ */
+export function runDeterminismScenario(deltaprop, backend) {
+  return withBackend(deltaprop, backend, () => {
+    const { net, x, y } = scenario(deltaprop);
+    const held = net.layers[0].weights.data;
+    const history = net.fit(x, y, FIT_OPTIONS);
+    return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss, moved: held.length === 0 };
+  });
 }
 
 /** The same scenario through fitAsync (yielding to the event loop every millisecond): the same bits. */
@@ -43,6 +51,16 @@ export async function runDeterminismScenarioAsync(deltaprop) {
   const { net, x, y } = scenario(deltaprop);
   const history = await net.fitAsync(x, y, { ...FIT_OPTIONS, yieldEveryMs: 1 });
   return { hash: hashNetwork(net), loss: history.epochs[history.epochs.length - 1].loss };
+}
+
+function withBackend(deltaprop, backend, run) {
+  if (backend === undefined) return run();
+  deltaprop.setBackend(backend);
+  try {
+    return run();
+  } finally {
+    deltaprop.setBackend('auto');
+  }
 }
 
 const FIT_OPTIONS = {

@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Random } from '../../deltaprop.mjs';
 import { CLASSES, PIXELS, oneHotFlat } from '../../mnist.mjs';
-import { TRAIN, WORKLOAD, epochCount, loadMnistSplit, reportFailure, runWorkload } from '../harness.mjs';
+import { TRAIN, WORKLOAD, activeWorkload, epochCount, loadMnistSplit, reportFailure, runWorkload } from '../harness.mjs';
+
+const shape = activeWorkload();
 
 const backend = process.argv[2] ?? 'cpu';
 const library = `tfjs-${backend}`;
@@ -17,8 +19,8 @@ try {
   const tf = await import('@tensorflow/tfjs');
   const notes = [
     process.env.TFJS_API === 'loop'
-      ? 'hand-written loop: tf.gather of a shuffled batch of 32, optimizer.minimize(softmaxCrossEntropy)'
-      : 'tf.LayersModel.fit, batches of 32, shuffled every epoch',
+      ? `hand-written loop: tf.gather of a shuffled batch of ${shape.batchSize}, optimizer.minimize(softmaxCrossEntropy)`
+      : `tf.LayersModel.fit, batches of ${shape.batchSize}, shuffled every epoch`,
   ];
   if (backend === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -40,23 +42,24 @@ try {
 
   const model = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [PIXELS], units: 128, activation: 'relu', kernelInitializer: 'heUniform' }),
+      ...shape.hidden.map((units, i) =>
+        tf.layers.dense({ ...(i === 0 ? { inputShape: [PIXELS] } : {}), units, activation: 'relu', kernelInitializer: 'heUniform' })),
       tf.layers.dense({ units: CLASSES, activation: 'softmax', kernelInitializer: 'glorotUniform' }),
     ],
   });
   model.compile({ optimizer: tf.train.sgd(WORKLOAD.learningRate), loss: 'categoricalCrossentropy' });
   // TFJS_API=loop: the same layers without the softmax, trained with tf.losses.softmaxCrossEntropy.
-  const logits = tf.sequential({ layers: [model.layers[0], tf.layers.dense({ units: CLASSES, kernelInitializer: 'glorotUniform' })] });
+  const logits = tf.sequential({ layers: [...model.layers.slice(0, -1), tf.layers.dense({ units: CLASSES, kernelInitializer: 'glorotUniform' })] });
 
   await runWorkload({
     library,
     precision: 'float32',
     notes,
-    epochs: epochCount(),
+    epochs: epochCount(shape.epochs),
     train: async (epochs, endOfEpoch) => {
       if (process.env.TFJS_API !== 'loop') {
         await model.fit(x, y, {
-          batchSize: WORKLOAD.batchSize,
+          batchSize: shape.batchSize,
           epochs,
           shuffle: true,
           verbose: 0,
@@ -71,8 +74,8 @@ try {
       const random = new Random(1);
       for (let e = 0; e < epochs; e++) {
         random.shuffle(order);
-        for (let start = 0; start < TRAIN; start += WORKLOAD.batchSize) {
-          const idx = order.subarray(start, Math.min(start + WORKLOAD.batchSize, TRAIN));
+        for (let start = 0; start < TRAIN; start += shape.batchSize) {
+          const idx = order.subarray(start, Math.min(start + shape.batchSize, TRAIN));
           tf.tidy(() => {
             const i = tf.tensor1d(idx, 'int32');
             const xb = tf.gather(x, i);
