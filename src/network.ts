@@ -151,6 +151,11 @@ export class Network implements TrainingModel {
       return;
     }
     const where = 'new Network';
+    if (input !== null && typeof input === 'object') {
+      throw new DeltapropError(
+        `${where}: argument "input" must be the input width (a positive integer), got an object; to build a network from a spec, call Network.create({ input, layers })`,
+      );
+    }
     const inputs = positiveInteger(where, 'input', input, MAX_ELEMENTS);
     if (!Array.isArray(layers) || layers.length === 0) fail(where, 'layers', 'a non-empty array of Dense layers', layers);
     if (layers.length > MAX_LAYERS) fail(where, 'layers', `at most ${MAX_LAYERS} layers`, `${layers.length}`);

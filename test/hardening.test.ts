@@ -108,7 +108,7 @@ describe('constructors validate', () => {
     expectDeltapropError(() => new Dense(2, 2, activations.relu, new Matrix(3, 2)), 'new Dense', '"weights"', '2 × 2');
     expectDeltapropError(() => new Dense(2, 2, activations.relu, Matrix.from([[1, NaN], [0, 0]])), 'new Dense', '"weights"', 'NaN');
     expectDeltapropError(() => new Dense(2, 2, activations.relu, undefined, new Float64Array(3)), 'new Dense', '"biases"');
-    expectDeltapropError(() => new Network({ input: 2, layers: [] } as never, []), 'new Network', '"input"');
+    expectDeltapropError(() => new Network({ input: 2, layers: [] } as never, []), 'new Network', '"input"', 'Network.create({ input, layers })');
     expectDeltapropError(() => new Network(2, [new Dense(3, 1, activations.relu)]), 'new Network', 'layers[0].inputs');
     expectDeltapropError(() => Network.create({ input: 2, layers: [4, 1] as never }), 'Network.create', 'spec.layers[0]', '{ units: 4');
   });
