@@ -1,7 +1,9 @@
-// Smoke test of the built package as CommonJS: require dist/, train XOR briefly, check the result
-// and that DeltapropError is exported and thrown. Exits with a non-zero code on any failure.
+// Smoke test of the installed package as CommonJS: test/package.test.ts copies this file into a
+// fresh project where the packed tarball is installed, so `deltaprop` resolves as it does for a user.
+// Trains XOR briefly, checks the result and that DeltapropError is exported and thrown; prints the
+// resolved entry file. Exits with a non-zero code on any failure.
 'use strict';
-const deltaprop = require('../../dist/index.cjs');
+const deltaprop = require('deltaprop');
 
 const { Network, DeltapropError, TrainingError } = deltaprop;
 const failures = [];
@@ -40,4 +42,4 @@ if (failures.length > 0) {
   console.error(`smoke (CJS) failed:\n  ${failures.join('\n  ')}`);
   process.exit(1);
 }
-console.log('smoke (CJS): ok');
+console.log(`smoke (CJS): ok, ${require.resolve('deltaprop')}`);

@@ -1,6 +1,8 @@
-// Smoke test of the built package as ESM: import dist/, train XOR briefly, check the result and
-// that DeltapropError is exported and thrown. Exits with a non-zero code on any failure.
-import * as deltaprop from '../../dist/index.js';
+// Smoke test of the installed package as ESM: test/package.test.ts copies this file into a fresh
+// project where the packed tarball is installed, so `deltaprop` resolves as it does for a user.
+// Trains XOR briefly, checks the result and that DeltapropError is exported and thrown; prints the
+// resolved entry file. Exits with a non-zero code on any failure.
+import * as deltaprop from 'deltaprop';
 
 const { Network, DeltapropError, TrainingError } = deltaprop;
 const failures = [];
@@ -43,4 +45,4 @@ if (failures.length > 0) {
   console.error(`smoke (ESM) failed:\n  ${failures.join('\n  ')}`);
   process.exit(1);
 }
-console.log('smoke (ESM): ok');
+console.log(`smoke (ESM): ok, ${import.meta.resolve('deltaprop')}`);
