@@ -1,8 +1,8 @@
 /**
  * What a user installs. The project is copied without dist/ (as a fresh clone is) and packed with
- * `npm pack`, so `prepack` must build it; the tarball is then installed into fresh projects and used
- * there as ESM, as CommonJS and from TypeScript (strict, moduleResolution nodenext and bundler), each
- * training a small network. publint and @arethetypeswrong/cli check the tarball, and esbuild bundles
+ * `npm pack`, so `prepack` must build it; the tarball is then installed into a fresh project and used
+ * there as ESM, as CommonJS and from TypeScript (strict, moduleResolution nodenext and bundler; .mts
+ * and .cts files, so the project's own "type" does not decide), each training a small network. publint and @arethetypeswrong/cli check the tarball, and esbuild bundles
  * `import { oneHot } from 'deltaprop'` against the installed package to hold a size budget.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -70,7 +70,7 @@ beforeAll(() => {
   const tarballs = readdirSync(packed);
   expect(tarballs).toEqual([expect.stringMatching(/^deltaprop-\d+\.\d+\.\d+.*\.tgz$/)]);
   tarball = join(packed, tarballs[0]!);
-  consumer = project('consumer', {});
+  consumer = project('consumer', { type: 'module' });
 }, 180_000);
 
 afterAll(() => {
@@ -141,11 +141,17 @@ describe('the packed package', () => {
   });
 
   it('type-checks (strict, moduleResolution nodenext and bundler) and trains from TypeScript', () => {
-    const dir = project('ts-consumer', { type: 'module' });
+    const dir = consumer;
     for (const file of ['consumer.mts', 'consumer.cts']) copyFileSync(join(root, 'test/smoke', file), join(dir, file));
-    // Without @types/node: the only Node name the consumers use.
-    writeFileSync(join(dir, 'globals.d.ts'), 'declare const require: { resolve(id: string): string };\n');
-    const compilerOptions = { strict: true, skipLibCheck: false, types: [], lib: ['ES2022', 'DOM'], target: 'ES2022' };
+    // Neither @types/node nor the DOM library: the only globals the consumers use.
+    writeFileSync(
+      join(dir, 'globals.d.ts'),
+      'declare const console: { log(...values: unknown[]): void };\n' +
+        'declare const require: { resolve(id: string): string };\n' +
+        'interface ImportMeta { resolve(specifier: string): string }\n',
+    );
+    // skipLibCheck off checks the shipped declarations; TypeScript's own lib files are skipped.
+    const compilerOptions = { strict: true, skipLibCheck: false, skipDefaultLibCheck: true, types: [], lib: ['ES2022'], target: 'ES2022' };
     const configs = {
       nodenext: { compilerOptions: { ...compilerOptions, module: 'nodenext', moduleResolution: 'nodenext', outDir: 'out-nodenext' }, files: ['consumer.mts', 'consumer.cts', 'globals.d.ts'] },
       bundler: { compilerOptions: { ...compilerOptions, module: 'esnext', moduleResolution: 'bundler', outDir: 'out-bundler' }, files: ['consumer.mts', 'globals.d.ts'] },
