@@ -125,8 +125,7 @@ describe('the packed package', () => {
   });
 
   it('imports and trains as ESM and as CommonJS', () => {
-    copyFileSync(join(root, 'test/smoke/smoke.mjs'), join(consumer, 'smoke.mjs'));
-    copyFileSync(join(root, 'test/smoke/smoke.cjs'), join(consumer, 'smoke.cjs'));
+    for (const file of ['checks.cjs', 'smoke.mjs', 'smoke.cjs']) copyFileSync(join(root, 'test/smoke', file), join(consumer, file));
     const installed = join(consumer, 'node_modules', 'deltaprop', 'dist');
     expect(run(process.execPath, ['smoke.mjs'], consumer).trim()).toBe(`smoke (ESM): ok, ${pathToFileURL(join(installed, 'index.js')).href}`);
     expect(run(process.execPath, ['smoke.cjs'], consumer).trim()).toBe(`smoke (CJS): ok, ${join(installed, 'index.cjs')}`);
