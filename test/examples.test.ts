@@ -1,43 +1,49 @@
 /**
- * Runs every example of examples/ with --quick as its own process, exactly as a user would
+ * Runs every example of examples/ with --quick as its own process (all at once), exactly as a user would
  * (`node --import tsx examples/<name>.ts --quick`), and checks the figures it reports on its last
  * line (`RESULT {...}`) against what the course's formulas and simple invariants say they must be.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Network } from '../src/index.js';
 import { loadDigits } from '../examples/mnist-data.js';
 
+const execFileAsync = promisify(execFile);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = mkdtempSync(join(tmpdir(), 'deltaprop-examples-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-/** Runs one example and returns the JSON of its RESULT line (and its whole output). */
-function run(name: string, ...args: string[]): { result: Record<string, unknown>; stdout: string } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join('examples', `${name}.ts`), '--quick', ...args], {
+/**
+ * Runs one example and resolves to the JSON of its RESULT line (and its whole output). Asynchronous,
+ * so that the examples run side by side as separate processes (the tests below are concurrent).
+ */
+async function run(name: string, ...args: string[]): Promise<{ result: Record<string, unknown>; stdout: string }> {
+  const script = join('examples', `${name}.ts`);
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, '--quick', ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 180_000,
     maxBuffer: 16 * 1024 * 1024,
+  }).catch((error: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`examples/${name}.ts failed: ${error.message}\n${error.stderr ?? ''}\n${error.stdout ?? ''}`);
   });
-  if (child.status !== 0) {
-    throw new Error(`examples/${name}.ts exited with ${child.status ?? child.signal}:\n${child.stderr}\n${child.stdout}`);
-  }
-  const lines = child.stdout.trimEnd().split('\n');
+  const lines = stdout.trimEnd().split('\n');
   const last = lines[lines.length - 1]!;
-  expect(last.startsWith('RESULT ')).toBe(true);
-  return { result: JSON.parse(last.slice('RESULT '.length)) as Record<string, unknown>, stdout: child.stdout };
+  expect(last.startsWith('RESULT '), `last line of examples/${name}.ts: ${last}`).toBe(true);
+  return { result: JSON.parse(last.slice('RESULT '.length)) as Record<string, unknown>, stdout };
 }
 
 const TIMEOUT = 180_000;
 
-describe('examples (--quick)', () => {
-  it('gradient-descent-1d: distance to the minimum is multiplied by (1 − 2α) each step', () => {
-    const { result } = run('gradient-descent-1d');
+// Concurrent: the examples are independent processes, so they share the machine's cores.
+describe.concurrent('examples (--quick)', () => {
+  it('gradient-descent-1d: distance to the minimum is multiplied by (1 − 2α) each step', async () => {
+    const { result } = await run('gradient-descent-1d');
     const r = result as { x0: number; minimum: number; steps: number; runs: Array<{ alpha: number; x: number; verdict: string }> };
     expect(r.runs.map((x) => x.alpha)).toEqual([0.01, 0.1, 0.5, 0.9, 1.1]);
     for (const { alpha, x } of r.runs) {
@@ -54,8 +60,8 @@ describe('examples (--quick)', () => {
     expect(Math.abs(r.runs.find((x) => x.alpha === 1.1)!.x - r.minimum)).toBeGreaterThan(1e3);
   }, TIMEOUT);
 
-  it('iris: string labels, standardised inputs, a stratified split and early stopping classify the test flowers well; the reload is identical', () => {
-    const { result, stdout } = run('iris');
+  it('iris: string labels, standardised inputs, a stratified split and early stopping classify the test flowers well; the reload is identical', async () => {
+    const { result, stdout } = await run('iris');
     const r = result as { testSize: number; accuracy: number; macroF1: number; confusion: number[][]; reloadIdentical: boolean; classified: string[] };
     // 150 flowers, 30% held out stratified: 15 of each species on the test side.
     expect(r.testSize).toBe(45);
@@ -70,8 +76,8 @@ describe('examples (--quick)', () => {
     expect(stdout).toMatch(/versicolor\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+15/);
   }, TIMEOUT);
 
-  it('house-prices: scaled inputs and targets reach the noise floor in original units; unscaled training does worse and says why', () => {
-    const { result } = run('house-prices');
+  it('house-prices: scaled inputs and targets reach the noise floor in original units; unscaled training does worse and says why', async () => {
+    const { result } = await run('house-prices');
     const r = result as { mae: number; rmse: number; r2: number; unscaledR2: number; unscaledWarnings: number; scaledWarnings: number; noise: number; targetSd: number; reloadIdentical: boolean };
     expect(r.r2).toBeGreaterThan(0.9);
     // In thousands: no better than the noise allows, and far below the spread of the prices.
@@ -84,8 +90,8 @@ describe('examples (--quick)', () => {
     expect(r.reloadIdentical).toBe(true);
   }, TIMEOUT);
 
-  it('xor: solved with one hidden layer, impossible without', () => {
-    const { result, stdout } = run('xor');
+  it('xor: solved with one hidden layer, impossible without', async () => {
+    const { result, stdout } = await run('xor');
     const r = result as { solved: boolean; outputs: number[]; accuracy: number; linearLoss: number; linearAccuracy: number };
     expect(r.solved).toBe(true);
     expect(r.accuracy).toBe(1);
@@ -100,8 +106,8 @@ describe('examples (--quick)', () => {
     expect(stdout).toContain('After training');
   }, TIMEOUT);
 
-  it('regression: with outliers, L1 stays on sin(x) while L2 is pulled towards them', () => {
-    const { result } = run('regression');
+  it('regression: with outliers, L1 stays on sin(x) while L2 is pulled towards them', async () => {
+    const { result } = await run('regression');
     type Fit = { rmse: number; bias: number };
     const r = result as { outliers: number; cleanL2: Fit; outliersL2: Fit; outliersL1: Fit };
     expect(r.outliers).toBeGreaterThan(20); // about a fifth of 200
@@ -113,8 +119,8 @@ describe('examples (--quick)', () => {
     expect(Math.abs(r.outliersL1.bias)).toBeLessThan(0.15);
   }, TIMEOUT);
 
-  it('spirals: ≥ 90% validation accuracy; weight decay shrinks the weights and too much of it fails', () => {
-    const { result, stdout } = run('spirals');
+  it('spirals: ≥ 90% validation accuracy; weight decay shrinks the weights and too much of it fails', async () => {
+    const { result, stdout } = await run('spirals');
     const r = result as { validationAccuracy: number; runs: Array<{ lambda: number; trainAccuracy: number; validationAccuracy: number; weightNorm: number }> };
     expect(r.validationAccuracy).toBeGreaterThanOrEqual(0.9);
     const lambdas = r.runs.map((x) => x.lambda);
@@ -126,8 +132,8 @@ describe('examples (--quick)', () => {
     expect(stdout).toMatch(/Decision regions/);
   }, TIMEOUT);
 
-  it('digits: ≥ 90% test accuracy in quick mode, and the saved model reproduces it', () => {
-    const { result, stdout } = run('digits', `--out=${outDir}`);
+  it('digits: ≥ 90% test accuracy in quick mode, and the saved model reproduces it', async () => {
+    const { result, stdout } = await run('digits', `--out=${outDir}`);
     const r = result as {
       testAccuracy: number;
       perDigit: number[];
@@ -156,8 +162,8 @@ describe('examples (--quick)', () => {
     expect(hits / testLabels.length).toBeCloseTo(r.testAccuracy, 4);
   }, TIMEOUT);
 
-  it('gradient-check: backprop agrees with finite differences; a wrong derivative is caught in its layer', () => {
-    const { result } = run('gradient-check');
+  it('gradient-check: backprop agrees with finite differences; a wrong derivative is caught in its layer', async () => {
+    const { result } = await run('gradient-check');
     type PerLayer = Array<{ weights: number; biases: number }>;
     const r = result as {
       maxRelativeError: number;
@@ -179,8 +185,8 @@ describe('examples (--quick)', () => {
     expect(r.buggy.perLayer[2]!.weights).toBeLessThan(1e-6);
   }, TIMEOUT);
 
-  it('hyperparameters: each knob moves the result the way the course says', () => {
-    const { result } = run('hyperparameters');
+  it('hyperparameters: each knob moves the result the way the course says', async () => {
+    const { result } = await run('hyperparameters');
     type Row = { alpha: number; lambda: number; k: number; epochs: number; steps: number; loss: number; validationAccuracy: number };
     const r = result as { baseline: { alpha: number; lambda: number; k: number; epochs: number }; rows: Row[] };
     const b = r.baseline;
@@ -199,11 +205,9 @@ describe('examples (--quick)', () => {
     expect(find({ k: 1 }).loss).toBeLessThan(find({ k: 180 }).loss); // more steps per epoch
     expect(find({ epochs: 5 }).loss).toBeGreaterThan(base.loss);
   }, TIMEOUT);
-});
 
-describe('examples/interop (--quick)', () => {
-  it('interop: onnxruntime, tfjs and the standalone module agree with predict; fromONNX round trip exact', () => {
-    const { result } = run('interop');
+  it('interop: onnxruntime, tfjs and the standalone module agree with predict; fromONNX round trip exact', async () => {
+    const { result } = await run('interop');
     type Figure = { bytes: number; difference: number };
     const r = result as { onnx: { float64: Figure; float32: Figure }; roundTrip: boolean; tfjs: Figure & { weightRounding: number }; module: { characters: number; identical: boolean } };
     expect(r.onnx.float64.difference).toBeLessThanOrEqual(1e-12);

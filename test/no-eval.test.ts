@@ -1,62 +1,23 @@
 /**
  * No code from strings: deltaprop must run under a strict Content-Security-Policy (no
- * 'unsafe-eval'), so neither its sources nor its published bundles may contain eval(...),
+ * 'unsafe-eval'), so neither its sources nor its built modules may contain eval(...),
  * new Function(...), Function(...), a string handed to setTimeout/setInterval, or a call
  * through .constructor(...) (the usual way to reach Function without naming it).
  *
- * What is scanned, and why this is robust:
- *   1. src/**: always (what we write).
- *   2. A fresh build: `npm test` runs vitest before `npm run build`, so dist/ may be missing or
- *      stale here. The test therefore builds the ESM and CJS bundles itself with tsup (the
- *      project's tsup.config.ts) into a temporary folder — exactly what would be published,
- *      including anything a bundler might inject — and scans them.
- *   3. dist/: also scanned when it exists (it is what `npm pack` would ship right now).
- * Comments are scanned too: a false alarm in a comment costs a rewording, a miss costs users.
+ * Scanned here: src/, and a fresh ESM + CJS build made with the project's tsup.config.ts into a
+ * temporary folder (dist/ may be missing or stale when vitest runs: `npm test` builds after the
+ * unit tests). test/package.test.ts runs the same scanner over the installed tarball.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesBelow, findForbidden, scanFiles } from './helpers/forbidden.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-const FORBIDDEN: ReadonlyArray<readonly [string, RegExp]> = [
-  ['eval(', /(?<![\w$])eval\s*\(/],
-  ['new Function', /\bnew\s+Function\b/],
-  ['Function(', /(?<![\w$.])(?<!new\s+)Function\s*\(/],
-  ['setTimeout/setInterval with a string', /\bset(?:Timeout|Interval)\s*\(\s*['"`]/],
-  ['.constructor(', /\.constructor\s*\(/],
-];
-
-/** Every forbidden construct in `text`, as "name at line N: the line". */
-function findForbidden(text: string): string[] {
-  const hits: string[] = [];
-  text.split('\n').forEach((line, i) => {
-    for (const [name, pattern] of FORBIDDEN) if (pattern.test(line)) hits.push(`${name} at line ${i + 1}: ${line.trim().slice(0, 120)}`);
-  });
-  return hits;
-}
-
-function files(dir: string, ext: RegExp): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...files(path, ext));
-    else if (ext.test(name)) out.push(path);
-  }
-  return out;
-}
-
-function scan(paths: string[]): Record<string, string[]> {
-  const found: Record<string, string[]> = {};
-  for (const path of paths) {
-    const hits = findForbidden(readFileSync(path, 'utf8'));
-    if (hits.length > 0) found[relative(root, path)] = hits;
-  }
-  return found;
-}
+const src = join(root, 'src');
 
 let buildDir: string;
 
@@ -92,26 +53,19 @@ describe('no eval, new Function or other code from strings', () => {
   });
 
   it('src/ is clean', () => {
-    const sources = files(join(root, 'src'), /\.ts$/);
+    const sources = filesBelow(src, /\.ts$/);
     expect(sources.length).toBeGreaterThan(10);
-    expect(scan(sources)).toEqual({});
+    expect(scanFiles(sources, root)).toEqual({});
   });
 
-  it('a fresh ESM + CJS build (the project\'s tsup config) is clean', () => {
-    const bundles = files(buildDir, /\.(c?js|mjs)$/);
-    expect(bundles.map((p) => relative(buildDir, p)).sort()).toEqual(['index.cjs', 'index.js']);
-    // The bundles really hold the library (not an empty shell).
-    for (const p of bundles) expect(readFileSync(p, 'utf8')).toContain('deltaprop-network');
-    expect(scan(bundles)).toEqual({});
-  });
-
-  it('dist/, when present, is clean', () => {
-    const dist = join(root, 'dist');
-    if (!existsSync(dist)) {
-      console.log('no-eval: dist/ does not exist yet (npm test builds it after vitest); the fresh build above stands in for it');
-      return;
+  it("a fresh ESM + CJS build (the project's tsup config) has one module per source file, and is clean", () => {
+    const modules = filesBelow(src, /\.ts$/).map((p) => relative(src, p).split(sep).join('/').slice(0, -'.ts'.length));
+    const built = filesBelow(buildDir, /\.(c?js|mjs)$/);
+    expect(built.map((p) => relative(buildDir, p).split(sep).join('/'))).toEqual(modules.flatMap((m) => [`${m}.cjs`, `${m}.js`]).sort());
+    // The build really holds the library (not empty shells): the model file's format tag, in both formats.
+    for (const format of [/\.js$/, /\.cjs$/]) {
+      expect(built.filter((p) => format.test(p)).map((p) => readFileSync(p, 'utf8')).join('\n')).toContain('deltaprop-network');
     }
-    const bundles = files(dist, /\.(c?js|mjs)$/);
-    expect(scan(bundles)).toEqual({});
+    expect(scanFiles(built, buildDir)).toEqual({});
   });
 });

@@ -2,7 +2,7 @@
  * The matrix kernels of training. Outputs come first; kernels neither allocate nor validate
  * (callers check shapes once, at the public boundary).
  *
- * Three products carry nearly all the time of a batch (see DESIGN §2):
+ * Three products carry nearly all the time of a batch:
  *   NT  out = A · Bᵀ   forward sums      A_n = Z_{n-1} · W_nᵀ + 1·B_nᵀ
  *   NN  out = A · B    delta recursion   Δ_{n+1} · W_{n+1}
  *   TN  out = Aᵀ · B   weight gradient   Σ ΔW_n = Δ_nᵀ · Z_{n-1}
@@ -386,7 +386,7 @@ export function gatherRows(out: Matrix, src: Matrix, order: Uint32Array, start: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// The SGD update (DESIGN §1): W ← W − α·g − λ·W, B ← B − α·g
+// The SGD update: W ← W − α·g − λ·W, B ← B − α·g
 // ---------------------------------------------------------------------------------------------
 
 /**

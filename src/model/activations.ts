@@ -1,10 +1,10 @@
 /**
  * Activations f, each with its derivative written right below it.
  *
- * Every activation has three faces (DESIGN §2):
- *   forward(Z, A)            Z = f(A), row by row                         (the seed's Z_n = f_n(A_n))
+ * Every activation has three faces:
+ *   forward(Z, A)            Z = f(A), row by row                         (the course's Z_n = f_n(A_n))
  *   backward(dA, dZ, A, Z)   dA = dZ · J(f)(A), row by row                (the vector-Jacobian product)
- *   jacobian(a)              the full matrix J(f)(a) of one sample        (the seed's J(f)(A))
+ *   jacobian(a)              the full matrix J(f)(a) of one sample        (the course's J(f)(A))
  * Element-wise activations have a diagonal Jacobian, so `backward` is dZ ⊙ f'(A); training
  * never builds the full matrix. `backward` may be called with `dA === dZ` (in place).
  */

@@ -76,7 +76,7 @@ const l1: Loss = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Binary cross-entropy (the seed's formula): h = −Σ [ Y log Z + (1 − Y) log(1 − Z) ],
+// Binary cross-entropy (the course's formula): h = −Σ [ Y log Z + (1 − Y) log(1 − Z) ],
 // ∇h = (Z − Y) / (Z (1 − Z))
 // ---------------------------------------------------------------------------------------------
 
@@ -177,7 +177,7 @@ export function fusedDelta(loss: Loss, activation: Activation): FusedDelta | und
 // Registry
 // ---------------------------------------------------------------------------------------------
 
-/** The built-in losses by name; `crossEntropy` is the seed's name for `binaryCrossEntropy`. */
+/** The built-in losses by name; `crossEntropy` is the course's name for `binaryCrossEntropy`. */
 export const losses = Object.freeze({
   l2,
   l1,

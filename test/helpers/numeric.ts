@@ -3,7 +3,7 @@
  * Nothing here uses the library's own derivatives.
  */
 import { expect } from 'vitest';
-import { DeltapropError } from '../../src/index.js';
+import { DeltapropError, TrainingError } from '../../src/index.js';
 
 /** (f(x + ε) − f(x − ε)) / 2ε, probing coordinate `i` of `x` (restored afterwards). */
 export function centralDifference(f: (x: Float64Array) => number, x: Float64Array, i: number, epsilon = 1e-6): number {
@@ -86,4 +86,15 @@ export function expectDeltapropError(fn: () => unknown, ...fragments: string[]):
   const message = (caught as DeltapropError).message;
   for (const fragment of fragments) expect(message).toContain(fragment);
   return caught as DeltapropError;
+}
+
+/** Runs `fn` (a training call), asserts it throws a TrainingError, and returns the error. */
+export function catchTrainingError(fn: () => unknown): TrainingError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TrainingError);
+    return error as TrainingError;
+  }
+  return expect.fail('expected a TrainingError, but nothing was thrown');
 }

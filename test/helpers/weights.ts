@@ -9,9 +9,15 @@ export function snapshot(net: Network): Float64Array[] {
   return out;
 }
 
-/** The bytes of a float64 list as hex, so that 0 and −0, or two NaNs, are told apart exactly. */
-export function bits(values: Float64Array): string {
-  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+/** Every weight and bias of `net` as one list, in layer order: W_0 row by row, B_0, W_1, B_1, … */
+export function parameters(net: Network): number[] {
+  return net.layers.flatMap((layer) => [...layer.weights.data, ...layer.biases]);
+}
+
+/** The bytes of float64 values as hex, so that 0 and −0, or two NaNs, are told apart exactly. */
+export function bits(values: ArrayLike<number>): string {
+  const f = values instanceof Float64Array ? values : Float64Array.from(values);
+  const bytes = new Uint8Array(f.buffer, f.byteOffset, f.byteLength);
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, '0');
   return s;

@@ -1,43 +1,13 @@
-// Smoke test of the built package as CommonJS: require dist/, train XOR briefly, check the result
-// and that DeltapropError is exported and thrown. Exits with a non-zero code on any failure.
+// Smoke test of the installed package as CommonJS: test/package.test.ts copies the smoke files into a
+// fresh project where the packed tarball is installed, so `deltaprop` resolves as it does for a user.
+// Prints the resolved entry file; exits with a non-zero code on any failure.
 'use strict';
-const deltaprop = require('../../dist/index.cjs');
+const deltaprop = require('deltaprop');
+const { smokeChecks } = require('./checks.cjs');
 
-const { Network, DeltapropError, TrainingError } = deltaprop;
-const failures = [];
-const check = (ok, what) => {
-  if (!ok) failures.push(what);
-};
-
-try {
-  check(typeof Network === 'function', 'Network is exported');
-  check(typeof DeltapropError === 'function', 'DeltapropError is exported');
-  check(typeof TrainingError === 'function' && TrainingError.prototype instanceof DeltapropError, 'TrainingError extends DeltapropError');
-
-  const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
-  const y = [[0], [1], [1], [0]];
-  const net = Network.create({ input: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], seed: 1 });
-  const history = net.fit(x, y, { learningRate: 0.5, batchSize: 4, epochs: 1000, seed: 1 });
-  const last = history.epochs[history.epochs.length - 1];
-  check(history.epochs.length === 1000, 'fit ran 1000 epochs');
-  check(last.accuracy === 1, `XOR accuracy is 1 (got ${last.accuracy})`);
-  const z = net.predict(x);
-  for (let i = 0; i < 4; i++) check((z.get(i, 0) >= 0.5 ? 1 : 0) === y[i][0], `XOR prediction ${i}`);
-
-  let thrown;
-  try {
-    Network.create({ input: 2, layers: [{ units: 0 }] });
-  } catch (error) {
-    thrown = error;
-  }
-  check(thrown instanceof DeltapropError && thrown instanceof Error, 'misuse throws DeltapropError');
-  check(thrown !== undefined && /units/.test(thrown.message), 'the message names the argument');
-} catch (error) {
-  failures.push(`unexpected error: ${error && error.stack ? error.stack : String(error)}`);
-}
-
+const failures = smokeChecks(deltaprop);
 if (failures.length > 0) {
   console.error(`smoke (CJS) failed:\n  ${failures.join('\n  ')}`);
   process.exit(1);
 }
-console.log('smoke (CJS): ok');
+console.log(`smoke (CJS): ok, ${require.resolve('deltaprop')}`);

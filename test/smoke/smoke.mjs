@@ -1,46 +1,12 @@
-// Smoke test of the built package as ESM: import dist/, train XOR briefly, check the result and
-// that DeltapropError is exported and thrown. Exits with a non-zero code on any failure.
-import * as deltaprop from '../../dist/index.js';
+// Smoke test of the installed package as ESM: test/package.test.ts copies the smoke files into a
+// fresh project where the packed tarball is installed, so `deltaprop` resolves as it does for a user.
+// Prints the resolved entry file; exits with a non-zero code on any failure.
+import * as deltaprop from 'deltaprop';
+import checks from './checks.cjs';
 
-const { Network, DeltapropError, TrainingError } = deltaprop;
-const failures = [];
-const check = (ok, what) => {
-  if (!ok) failures.push(what);
-};
-
-try {
-  check(typeof Network === 'function', 'Network is exported');
-  check(typeof DeltapropError === 'function', 'DeltapropError is exported');
-  check(typeof TrainingError === 'function' && TrainingError.prototype instanceof DeltapropError, 'TrainingError extends DeltapropError');
-
-  const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
-  const y = [[0], [1], [1], [0]];
-  const net = Network.create({ input: 2, layers: [{ units: 4, activation: 'tanh' }, { units: 1, activation: 'sigmoid' }], seed: 1 });
-  const history = net.fit(x, y, { learningRate: 0.5, batchSize: 4, epochs: 1000, seed: 1 });
-  const last = history.epochs[history.epochs.length - 1];
-  check(history.epochs.length === 1000, 'fit ran 1000 epochs');
-  check(last.accuracy === 1, `XOR accuracy is 1 (got ${last.accuracy})`);
-  const z = net.predict(x);
-  for (let i = 0; i < 4; i++) check((z.get(i, 0) >= 0.5 ? 1 : 0) === y[i][0], `XOR prediction ${i}`);
-  check(net.predict([1, 0]) instanceof Float64Array, 'predict of one sample gives a Float64Array');
-
-  const again = Network.fromJSON(JSON.stringify(net.toJSON()));
-  check(again.predict([0, 1])[0] === net.predict([0, 1])[0], 'JSON round trip predicts the same');
-
-  let thrown;
-  try {
-    net.fit(x, y, { learningRate: -1 });
-  } catch (error) {
-    thrown = error;
-  }
-  check(thrown instanceof DeltapropError && thrown instanceof Error, 'misuse throws DeltapropError');
-  check(thrown !== undefined && /learningRate/.test(thrown.message), 'the message names the argument');
-} catch (error) {
-  failures.push(`unexpected error: ${error && error.stack ? error.stack : String(error)}`);
-}
-
+const failures = checks.smokeChecks(deltaprop);
 if (failures.length > 0) {
   console.error(`smoke (ESM) failed:\n  ${failures.join('\n  ')}`);
   process.exit(1);
 }
-console.log('smoke (ESM): ok');
+console.log(`smoke (ESM): ok, ${import.meta.resolve('deltaprop')}`);
