@@ -1,6 +1,6 @@
 /**
  * The Network facade: creating, predicting, training and saving a feed-forward network of dense
- * layers. The seed's two passes are in model/backprop.ts; the only training loop is the Trainer
+ * layers. The course's two passes are in model/backprop.ts; the only training loop is the Trainer
  * (train/trainer.ts); this file validates, converts and delegates.
  */
 import { DeltapropError, describe, fail } from './core/errors.js';
@@ -273,7 +273,7 @@ export class Network implements TrainingModel {
   }
 
   /**
-   * The feed-forward pass on a batch, keeping every sum and activation (the seed's Sums and Acts).
+   * The feed-forward pass on a batch, keeping every sum and activation (the course's Sums and Acts).
    * Returns new matrices. `x` is in original units; the trace is in the space the network computes in:
    * `activations[0]` is the scaled input under inputScaling, the last activation the scaled output under
    * outputScaling. `{ training: true, seed }` runs the training-mode pass (dropout masks drawn from `seed`;

@@ -7,8 +7,10 @@
  * batch loss. A throwing onEpoch stops training cleanly the same way, with the error as cause.
  */
 import { describe, expect, it } from 'vitest';
-import { DeltapropError, type LossName, losses, Matrix, Network, Random, sgd, TrainingError } from '../src/index.js';
+import { DeltapropError, type LossName, losses, Matrix, Network, Random, sgd } from '../src/index.js';
+import { catchTrainingError } from './helpers/numeric.js';
 import { applyStep } from './helpers/step.js';
+import { parameters, bits } from './helpers/weights.js';
 
 interface Setup {
   readonly loss: LossName;
@@ -28,15 +30,6 @@ interface Failure {
   readonly lastLoss: number;
   /** The parameters before the failing batch. */
   readonly before: number[];
-}
-
-function parameters(net: Network): number[] {
-  return net.layers.flatMap((l) => [...l.weights.data, ...l.biases]);
-}
-
-/** The bytes of the parameters as hex: equal strings are equal bits. */
-function bits(values: number[]): string {
-  return Array.from(new Uint8Array(Float64Array.from(values).buffer), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -79,16 +72,6 @@ function replay(net: Network, x: number[][], y: number[][], s: Setup): { snapsho
   return { snapshots, failure: undefined };
 }
 
-function catchTraining(fn: () => unknown): TrainingError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TrainingError);
-    return error as TrainingError;
-  }
-  return expect.fail('fit did not throw');
-}
-
 /** 10 samples of a linear target, from the library's own seeded generator. */
 function data(): { x: number[][]; y: number[][] } {
   const r = new Random(3);
@@ -120,7 +103,7 @@ describe('a learning rate that blows training up', () => {
     for (const snap of expected.snapshots) expect(snap.every(Number.isFinite)).toBe(true);
 
     const net = regression();
-    const t = catchTraining(() => net.fit(x, y, setup));
+    const t = catchTrainingError(() => net.fit(x, y, setup));
     expect([t.epoch, t.batch]).toEqual([f.epoch, f.batch]);
     expect(t.lastLoss).toBe(f.lastLoss);
     expect(Number.isFinite(t.lastLoss)).toBe(true);
@@ -147,7 +130,7 @@ describe('a learning rate that blows training up', () => {
 
   it('the restored network is usable: finite predictions, and it can be saved and loaded', () => {
     const net = regression();
-    catchTraining(() => net.fit(x, y, setup));
+    catchTrainingError(() => net.fit(x, y, setup));
     const z = net.predict(x);
     expect(Array.from(z.data).every(Number.isFinite)).toBe(true);
     expect(bits(parameters(Network.fromJSON(JSON.stringify(net))))).toBe(bits(parameters(net)));
@@ -170,7 +153,7 @@ describe('a step that makes a weight non-finite', () => {
     const f = expected.failure!;
     expect([f.epoch, f.batch, f.kind]).toEqual([2, 4, 'weight']);
     const net = make();
-    const t = catchTraining(() => net.fit(x, y, setup));
+    const t = catchTrainingError(() => net.fit(x, y, setup));
     expect([t.epoch, t.batch]).toEqual([2, 4]);
     // The failing batch's own loss was measured (finite) before its step: it is the last finite one.
     expect(t.lastLoss).toBe(f.lastLoss);
@@ -190,7 +173,7 @@ describe('a validation loss that becomes non-finite', () => {
     // x = 1e150 then gives z = 2.5e155 and ½z² = Infinity.
     const net = Network.create({ input: 1, layers: [{ units: 1 }], seed: 0 });
     net.layers[0]!.weights.data[0] = 0;
-    const t = catchTraining(() =>
+    const t = catchTrainingError(() =>
       net.fit([[1]], [[1e6]], { loss: 'l2', learningRate: 0.25, epochs: 3, validation: { x: [[1e150]], y: [[0]] } }),
     );
     expect([t.epoch, t.batch]).toEqual([1, 1]);
@@ -213,7 +196,8 @@ describe('an onEpoch callback that throws', () => {
     const net = regression();
     const boom = new Error('quota exceeded');
     const seen: number[] = [];
-    const t = catchTraining(() =>
+    const xBefore = x.map((r) => r.slice());
+    const t = catchTrainingError(() =>
       net.fit(x, y, {
         ...setup,
         onEpoch: (e) => {
@@ -223,6 +207,7 @@ describe('an onEpoch callback that throws', () => {
       }),
     );
     expect(seen).toEqual([1, 2, 3]);
+    expect(x).toEqual(xBefore); // the inputs are left as they were
     expect(t.cause).toBe(boom);
     expect([t.epoch, t.batch]).toEqual([3, 0]);
     expect(t.message).toBe(
@@ -242,7 +227,7 @@ describe('an onEpoch callback that throws', () => {
     const bare = Object.create(null) as object;
     for (const [thrown, text] of [['stop', 'stop'], [undefined, 'undefined'], [bare, 'an object']] as const) {
       const net = regression();
-      const t = catchTraining(() =>
+      const t = catchTrainingError(() =>
         net.fit(x, y, {
           ...setup,
           onEpoch: () => {

@@ -18,6 +18,7 @@ import {
   Network,
   TrainingError,
 } from '../src/index.js';
+import { parameters } from './helpers/weights.js';
 
 const MAX = Number.MAX_VALUE;
 const EXTREMES = [1e300, -1e300, 1e-300, -1e-300, 5e-324, -5e-324, MAX, -MAX];
@@ -34,10 +35,6 @@ const HEADS: ReadonlyArray<readonly [ActivationName, LossName]> = [
   ['identity', 'l2'],
   ['tanh', 'l1'],
 ];
-
-function parameters(net: Network): number[] {
-  return net.layers.flatMap((l) => [...l.weights.data, ...l.biases]);
-}
 
 function allFinite(values: Iterable<number>): boolean {
   for (const v of values) if (!Number.isFinite(v)) return false;

@@ -442,24 +442,6 @@ function catchError(fn: () => unknown): unknown {
 describe('callbacks and user functions that throw', () => {
   const options = { learningRate: 0.3, batchSize: 2, shuffle: true, seed: 9, epochs: 4 } as const;
 
-  it('onEpoch throwing after epoch 2: TrainingError with the cause; the weights are those after 2 epochs', () => {
-    const s = subjects();
-    const boom = new Error('disk full');
-    const x = s.x.map((r) => r.slice());
-    const err = catchError(() => s.net.fit(s.x, s.y, { ...options, onEpoch: (e) => { if (e.epoch === 2) throw boom; } }));
-    expect(err).toBeInstanceOf(TrainingError);
-    const t = err as TrainingError;
-    expect(t.message.startsWith('Network.fit: ')).toBe(true);
-    expect(t.message).toContain('onEpoch');
-    expect(t.message).toContain('disk full');
-    expect([t.epoch, t.batch]).toEqual([2, 0]);
-    expect(t.cause).toBe(boom);
-    const expected = subjects();
-    expected.net.fit(expected.x, expected.y, { ...options, epochs: 2 });
-    expect(snap(s.net)).toBe(snap(expected.net));
-    expect(s.x).toEqual(x);
-  });
-
   it('a user loss that throws during the 3rd batch: TrainingError with the cause, weights of before that batch', () => {
     const s = subjects();
     const boom = new RangeError('out of cheese');

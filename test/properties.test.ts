@@ -23,6 +23,7 @@ import {
   Network,
   TrainingError,
 } from '../src/index.js';
+import { parameters, bits } from './helpers/weights.js';
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
@@ -96,17 +97,6 @@ function problem(maxRows: number): fc.Arbitrary<Problem> {
       }),
     ),
   );
-}
-
-/** Every weight and bias of `net`, in order. */
-function parameters(net: Network): number[] {
-  return net.layers.flatMap((l) => [...l.weights.data, ...l.biases]);
-}
-
-/** The bytes of float64 values as hex: equal strings mean equal bits (0 and −0 differ). */
-function bits(values: ArrayLike<number>): string {
-  const f = Float64Array.from(values);
-  return Array.from(new Uint8Array(f.buffer), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // ---------------------------------------------------------------------------------------------

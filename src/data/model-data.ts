@@ -24,7 +24,7 @@ export interface ModelData {
   readonly dropout: readonly number[];
 }
 
-/** A network without scaling, classes or dropout (the seed's exact math). */
+/** A network without scaling, classes or dropout (the course's exact math). */
 export function plainModelData(layers: number): ModelData {
   return { inputKind: 'none', outputKind: 'none', input: undefined, output: undefined, classes: undefined, dropout: new Array<number>(layers).fill(0) };
 }

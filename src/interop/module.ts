@@ -3,7 +3,7 @@
  * TypeScript) with the weights inlined exactly and a `predict(x)` that performs the same
  * operations in the same order as `Network.predict`, so that it returns the same bits.
  *
- * It uses the library's own elementary functions (src/io/module-runtime.ts, generated from
+ * It uses the library's own elementary functions (src/interop/module-runtime.ts, generated from
  * src/core/math.ts and src/model/activations.ts), sums each unit as the kernels do (start from
  * the bias, add input p = 0, 1, …), and needs no imports, no code from strings and no globals
  * beyond JavaScript's own (Float64Array, Math.abs, Math.floor), so a strict CSP page can load it.

@@ -1,5 +1,5 @@
 /**
- * The seed's two passes, on a batch (rows are samples), in preallocated buffers.
+ * The course's two passes, on a batch (rows are samples), in preallocated buffers.
  *
  *   feed-forward, keeping every value      A_n = Z_{n-1} · W_nᵀ + B_n,   Z_n = f_n(A_n)
  *                                          sums = {A_0 … A_{k-1}},  activations = {Z_{-1} = X, Z_0 … Z_{k-1}}
@@ -8,7 +8,7 @@
  *   gradients of the batch-mean loss       ΔW_n = (1/k) Σ δ_nᵀ Z_{n-1}ᵀ,   ΔB_n = (1/k) Σ δ_nᵀ
  *
  * Softmax + categorical cross-entropy and sigmoid + binary cross-entropy use their fused closed
- * forms for δ_{k-1} (see `fusedDelta` in losses.ts). Nothing here allocates or validates.
+ * forms for δ_{k-1} (see `fusedDelta`). Nothing here allocates or validates.
  */
 import { Matrix } from '../core/matrix.js';
 import { allocateFloat64 } from '../kernels/memory.js';

@@ -1,7 +1,7 @@
 /**
  * A dense (fully connected) layer n: weights W_n (units × inputs), biases B_n (units), activation f_n.
  *
- * Its two steps, batched (rows are samples, DESIGN §2):
+ * Its two steps, batched (rows are samples):
  *   forward    A_n = Z_{n-1} · W_nᵀ + 1·B_nᵀ,   Z_n = f_n(A_n)
  *   backward   ΔW_n = (1/k) Δ_nᵀ · Z_{n-1},  ΔB_n = (1/k) column sums of Δ_n,
  *              and, for the layer below, Δ_n · W_n (to be multiplied by J(f_{n-1})(A_{n-1}))

@@ -1,6 +1,6 @@
 /**
  * Adam (Kingma & Ba, with bias correction, as PyTorch's `Adam` computes it) and AdamW (the same
- * with the seed's decoupled weight decay). At step t = 1, 2, …, for every parameter θ with gradient g:
+ * with the course's decoupled weight decay). At step t = 1, 2, …, for every parameter θ with gradient g:
  *
  *   m ← β₁·m + (1 − β₁)·g              v ← β₂·v + (1 − β₂)·g²
  *   m̂ = m / (1 − β₁ᵗ)                  v̂ = v / (1 − β₂ᵗ)
@@ -187,7 +187,7 @@ export function adam(options?: AdamOptions): Adam {
   return new Adam('adam', adamOptions('adam', options, false));
 }
 
-/** Adam with the seed's decoupled weight decay λ: see `AdamWOptions`. */
+/** Adam with the course's decoupled weight decay λ: see `AdamWOptions`. */
 export function adamw(options?: AdamWOptions): Adam {
   return new Adam('adamw', adamOptions('adamw', options, true));
 }

@@ -5,7 +5,7 @@
  *   θ ← θ − α_t · update(g, state) − λ_t · θ     (the λ term on weights only, both terms from the same θ)
  *
  * α_t is the learning rate of this batch (α times the schedule's multiplier) and λ_t = λ · α_t / α,
- * so that without a schedule λ is exactly the seed's: the fraction of each weight removed per step.
+ * so that without a schedule λ is exactly the course's: the fraction of each weight removed per step.
  */
 import { DeltapropError, describe, fail } from '../core/errors.js';
 import { decodeFloat64 } from '../core/codec.js';

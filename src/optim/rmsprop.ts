@@ -1,6 +1,6 @@
 /**
  * RMSprop, as PyTorch's `RMSprop(alpha = ρ, eps, momentum)` computes it (not centered), with the
- * seed's decoupled weight decay. For every parameter θ with gradient g:
+ * course's decoupled weight decay. For every parameter θ with gradient g:
  *
  *   s ← ρ·s + (1 − ρ)·g²
  *   μ = 0:   θ ← θ − α · g / (√s + ε) − λ·θ

@@ -1,11 +1,11 @@
 /**
- * Stochastic gradient descent, with the seed's weight decay and, optionally, momentum:
+ * Stochastic gradient descent, with the course's weight decay and, optionally, momentum:
  *
  *   μ = 0 (the seed):   W ← W − α·g − λ·W                 B ← B − α·g_B
  *   momentum μ:         v ← μ·v + g  (v = g at the first step),   θ ← θ − α·v − λ·θ
  *   Nesterov:           v ← μ·v + g,                               θ ← θ − α·(g + μ·v) − λ·θ
  *
- * g is the batch mean (1/k) Σ ΔW, so with μ = 0 a step is the seed's W ← W − (α/k) Σ ΔW − λW.
+ * g is the batch mean (1/k) Σ ΔW, so with μ = 0 a step is the course's W ← W − (α/k) Σ ΔW − λW.
  * λ is not multiplied by α (decoupled weight decay; it equals an L2 penalty (λ / 2α)‖W‖²) and
  * applies to weights only. Momentum is PyTorch's `SGD(momentum, nesterov)` (dampening 0).
  */
@@ -30,7 +30,7 @@ import {
 export interface SgdOptions {
   /** α, the step size. @default 0.01 */
   readonly learningRate?: number;
-  /** μ ∈ [0, 1), the momentum; 0 is the seed's plain gradient descent. @default 0 */
+  /** μ ∈ [0, 1), the momentum; 0 is the course's plain gradient descent. @default 0 */
   readonly momentum?: number;
   /** Nesterov's momentum (needs momentum > 0). @default false */
   readonly nesterov?: boolean;

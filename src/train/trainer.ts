@@ -1,8 +1,8 @@
 /**
  * The Trainer: the only training loop. `fit`, `fitAsync`, a page's animation frames and a worker all
  * drive it. One epoch visits every training sample once, in a fresh seeded order when shuffling is on
- * (the seed's "roulement des valeurs d'entraînement"), in mini-batches of k samples (the last may be
- * shorter and is averaged over its own size). Each batch is the seed's forward pass, backpropagation
+ * (the course's "roulement des valeurs d'entraînement"), in mini-batches of k samples (the last may be
+ * shorter and is averaged over its own size). Each batch is the course's forward pass, backpropagation
  * and one optimizer step:
  *
  *   θ ← θ − α_t · update(g) − λ_t · θ,    α_t = α · m_t,   λ_t = λ · m_t   (m_t: the schedule)
