@@ -385,26 +385,24 @@ export class Trainer {
       if (this.score !== undefined) this.hits += this.score(z, ws.targets);
       backward(layers, ws, this.loss, this.fused, this.grads, drop);
       let m = 1;
-      const at = `batch ${this.t} (epoch ${epoch}, batch ${b + 1})`;
-      const stopped = (what: string): TrainingError =>
-        new TrainingError(`${this.where}: ${what}. Training stopped; the weights are those before that batch.`, epoch, b + 1, this.lastLoss);
       if (this.schedule !== undefined) {
         const name = this.schedule.name;
         try {
           m = this.schedule.factor(this.t, this.epochsDone, this.totalBatches);
         } catch (error) {
-          throw stopped(`the schedule '${name}' threw for ${at}: ${errorMessage(error)}`);
+          throw this.stopped(`the schedule '${name}' threw for ${this.at(b)}: ${errorMessage(error)}`, b);
         }
         if (typeof m !== 'number' || !Number.isFinite(m) || m < 0) {
-          throw stopped(`the schedule '${name}' returned ${describe(m)} for ${at}; a multiplier must be a finite number ≥ 0`);
+          throw this.stopped(`the schedule '${name}' returned ${describe(m)} for ${this.at(b)}; a multiplier must be a finite number ≥ 0`, b);
         }
       }
       lr = m === 1 ? this.optimizer.learningRate : this.optimizer.learningRate * m;
       const wd = m === 1 ? this.optimizer.weightDecay : this.optimizer.weightDecay * m;
       if (!Number.isFinite(lr) || !(wd < 1)) {
-        throw stopped(
-          `the schedule '${this.schedule!.name}' multiplier ${m} for ${at} makes the learning rate ${lr} and the weight decay ${wd}; ` +
+        throw this.stopped(
+          `the schedule '${this.schedule!.name}' multiplier ${m} for ${this.at(b)} makes the learning rate ${lr} and the weight decay ${wd}; ` +
             'the learning rate must stay finite and the weight decay below 1',
+          b,
         );
       }
       if (!this.builtinOptimizer) this.backup.set(params.values);
@@ -413,7 +411,7 @@ export class Trainer {
         ok = this.optimizer.step(params, lr, wd);
       } catch (error) {
         if (!this.builtinOptimizer) params.values.set(this.backup);
-        throw stopped(`the optimizer '${this.optimizer.name}' threw in step() at ${at}: ${errorMessage(error)} (its own state may not be restored)`);
+        throw this.stopped(`the optimizer '${this.optimizer.name}' threw in step() at ${this.at(b)}: ${errorMessage(error)} (its own state may not be restored)`, b);
       }
       if (ok !== true) {
         if (!this.builtinOptimizer) params.values.set(this.backup);
@@ -448,6 +446,16 @@ export class Trainer {
         ),
       );
     }
+  }
+
+  /** Where batch b of the current epoch is, for messages: its index t in the run, its epoch and its place. */
+  private at(b: number): string {
+    return `batch ${this.t} (epoch ${this.epochsDone + 1}, batch ${b + 1})`;
+  }
+
+  /** A TrainingError for a stop before batch b's step: the weights are those before it. */
+  private stopped(what: string, b: number): TrainingError {
+    return new TrainingError(`${this.where}: ${what}. Training stopped; the weights are those before that batch.`, this.epochsDone + 1, b + 1, this.lastLoss);
   }
 
   /** Calls a user callback; whatever it throws becomes a TrainingError. */
