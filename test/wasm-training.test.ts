@@ -258,6 +258,40 @@ describe('where the parameter store lives', () => {
     }
   });
 
+  it("the Trainer's own copies of x and y, and its sample order, are in the arena: each batch is gathered in wasm", () => {
+    setBackend('wasm');
+    const net = Network.create(SPEC);
+    const x = Matrix.from(data.x), y = Matrix.from(data.y);
+    const trainer = net.trainer(x, y, { batchSize: 7, epochs: 2, seed: 3 });
+    const arena = arenaOf(net.params.values)!;
+    const own = trainer as unknown as { x: Matrix; y: Matrix; order: Uint32Array };
+    for (const a of [own.x.data, own.y.data, own.order]) expect(arena.contains(a)).toBe(true);
+    expect(own.x).not.toBe(x); // copies: the caller's matrices are left as they were
+    expect(bits(own.x.data)).toBe(bits(x.data));
+    expect(bits(own.y.data)).toBe(bits(y.data));
+    trainer.run();
+    expect(arena.fallbacks).toBe(0);
+    expect(bits(x.data)).toBe(bits(Matrix.from(data.x).data));
+    setBackend('js');
+    const ref = Network.create(SPEC);
+    ref.fit(x, y, { batchSize: 7, epochs: 2, seed: 3 });
+    expect(parameterBits(net)).toBe(parameterBits(ref));
+  });
+
+  it('input scaling is applied to the copy in the arena, with the js bits', () => {
+    const spec: NetworkSpec = { input: 2, layers: [{ units: 6, activation: 'relu' }, { units: 1 }], seed: 4, inputScaling: 'standard', outputScaling: 'standard' };
+    const x = uniformRows(23, 2, 5).map(([a, b]) => [a! * 40 + 3, b! - 7]), y = x.map(([a, b]) => [a! * 0.01 - b!]);
+    const nets = (['js', 'wasm'] as const).map((backend) => {
+      setBackend(backend);
+      const net = Network.create(spec);
+      net.fit(x, y, { loss: 'l2', batchSize: 5, epochs: 3, seed: 8 });
+      return net;
+    });
+    expect(arenaOf(nets[1]!.params.values)!.fallbacks).toBe(0);
+    expect(parameterBits(nets[1]!)).toBe(parameterBits(nets[0]!));
+    expect(bits(nets[1]!.predict(x).data)).toBe(bits(nets[0]!.predict(x).data));
+  });
+
   it('a failed Trainer argument moves nothing', () => {
     setBackend('wasm');
     const net = Network.create(SPEC);

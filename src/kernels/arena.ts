@@ -22,8 +22,9 @@
  *   `buffer ===` comparison per operand decides, and a call with an operand outside runs the
  *   JavaScript kernel instead (the same bits, slower) and counts one in `arena.fallbacks`. Tests
  *   of wiring should assert that `fallbacks` stays 0 in training. One exception: `gatherRows`
- *   from a `src` outside the arena (the training data, left in JavaScript memory) into an `out`
- *   inside is the expected way to fill a batch; it copies in JavaScript and is not counted.
+ *   from a `src` outside the arena (training data that got no room in the arena, see
+ *   ../model/memory.ts) into an `out` inside is an expected way to fill a batch; it copies in
+ *   JavaScript and is not counted.
  *   On the JS backend every array is fine and `fallbacks` stays 0.
  * - Kernels neither allocate nor validate, as in ./js.ts: shapes are the caller's business. On
  *   WebAssembly a wrong shape writes over the arena's neighbouring arrays (or traps at the end of

@@ -147,8 +147,8 @@ class WasmKernels implements Kernels {
   gatherRows(out: Matrix, src: Matrix, order: Uint32Array, start: number): void {
     const buf = this.buffer;
     if (out.data.buffer !== buf || src.data.buffer !== buf || order.buffer !== buf) {
-      // Training data usually stays in JavaScript memory: copying it into the arena's batch is
-      // the expected path then, not a fallback. Only an `out` outside the arena counts.
+      // Training data that got no room in the arena stays in JavaScript memory: copying it into
+      // the arena's batch is the expected path then, not a fallback. Only an `out` outside counts.
       if (out.data.buffer !== buf) this.fallbacks++;
       js.gatherRows(out, src, order, start);
       return;
