@@ -110,21 +110,23 @@ describe('training on both backends gives the same bits', () => {
     expect(parameterBits(net)).toBe(parameterBits(js.net));
   });
 
-  it('a diverging run stops at the same batch with the same restored weights on both backends', () => {
-    const results = (['js', 'wasm'] as const).map((backend) => {
-      setBackend(backend);
-      const net = Network.create(SPEC);
-      let message = '';
-      try {
-        net.fit(data.x, data.y, { loss: 'l2', optimizer: sgd({ learningRate: 1e300 }), batchSize: 7, epochs: 3, seed: 1 });
-      } catch (error) {
-        message = (error as Error).message;
-      }
-      return { message, weights: parameterBits(net) };
+  for (const [name, make] of [['sgd', () => sgd({ learningRate: 1e300 })], ['adam', () => adam({ learningRate: 1e307 })], ['adam, a non-finite step undone', () => adam({ learningRate: 1e308 })], ['adamw', () => adamw({ learningRate: 1e306, weightDecay: 0.5 })]] as const) {
+    it(`a diverging run (${name}) stops at the same batch with the same restored weights on both backends`, () => {
+      const results = (['js', 'wasm'] as const).map((backend) => {
+        setBackend(backend);
+        const net = Network.create(SPEC);
+        let message = '';
+        try {
+          net.fit(data.x, data.y, { loss: 'l2', optimizer: make(), batchSize: 7, epochs: 3, seed: 1 });
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        return { message, weights: parameterBits(net) };
+      });
+      expect(results[0]!.message).toMatch(/training diverged at epoch 1/);
+      expect(results[1]).toEqual(results[0]);
     });
-    expect(results[0]!.message).toMatch(/training diverged at epoch 1/);
-    expect(results[1]).toEqual(results[0]);
-  });
+  }
 
   it('the seed rule keeps signed zeros: a −0 bias with a zero gradient stays −0 on wasm', () => {
     for (const backend of ['js', 'wasm'] as const) {

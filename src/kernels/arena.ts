@@ -58,6 +58,13 @@ export interface Kernels {
   sgdUpdate(values: Float64Array, grads: Float64Array, learningRate: number, weightDecay: number, backup?: Float64Array): boolean;
   /** values ← values − learningRate·grads (biases); false when a new value is not finite. */
   sgdUpdateNoDecay(values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array): boolean;
+  /** One Adam step of a segment, saving the old values, m and v: see ./js.ts. False when a new value or v is not finite. */
+  adamUpdate(
+    values: Float64Array, grads: Float64Array, m: Float64Array, v: Float64Array,
+    oldValues: Float64Array, oldM: Float64Array, oldV: Float64Array,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+    stepSize: number, c2Root: number, epsilon: number, decay: number,
+  ): boolean;
   reluForward(out: Float64Array, a: Float64Array): void;
   reluBackward(out: Float64Array, dZ: Float64Array, a: Float64Array): void;
   leakyReluForward(out: Float64Array, a: Float64Array, slope: number): void;

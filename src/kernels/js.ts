@@ -431,6 +431,46 @@ export function sgdUpdateNoDecay(
 }
 
 // ---------------------------------------------------------------------------------------------
+// The Adam step (optim/adam.ts), one segment of θ at a time
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One Adam step of a segment: for every i, with w = values[i], g = grads[i], saving w, m[i] and v[i]
+ * to oldValues, oldM and oldV first,
+ *
+ *   m ← m·β₁ + (1 − β₁)·g,   v ← v·β₂ + (1 − β₂)·(g·g),
+ *   update = stepSize · (m / (√v / c2Root + ε)),
+ *   w ← decay === 0 ? w − update : w − update − decay·w
+ *
+ * evaluated left to right (PyTorch's order; optim/adam.ts computes stepSize and c2Root). Returns
+ * whether every new w and v is finite. Every element is updated even after a non-finite one.
+ */
+export function adamUpdate(
+  values: Float64Array, grads: Float64Array, m: Float64Array, v: Float64Array,
+  oldValues: Float64Array, oldM: Float64Array, oldV: Float64Array,
+  beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+  stepSize: number, c2Root: number, epsilon: number, decay: number,
+): boolean {
+  let s = 0;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const w = values[i]!, g = grads[i]!;
+    oldValues[i] = w;
+    oldM[i] = m[i]!;
+    oldV[i] = v[i]!;
+    const mi = m[i]! * beta1 + oneMinusBeta1 * g;
+    const vi = v[i]! * beta2 + oneMinusBeta2 * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    const update = stepSize * (mi / (Math.sqrt(vi) / c2Root + epsilon));
+    const next = decay === 0 ? w - update : w - update - decay * w;
+    values[i] = next;
+    s += next * 0 + vi * 0;
+  }
+  return s === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Element-wise activations without transcendental functions (the same code as model/activations)
 // ---------------------------------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ interface Exports {
   gatherRows(out: number, src: number, order: number, rows: number, n: number): void;
   sgd(p: number, g: number, backup: number, len: number, lr: number, wd: number): number;
   sgdNoDecay(p: number, g: number, backup: number, len: number, lr: number): number;
+  adam(p: number, g: number, m: number, v: number, oldP: number, oldM: number, oldV: number, len: number,
+    b1: number, b2: number, omb1: number, omb2: number, stepSize: number, c2Root: number, eps: number, decay: number): number;
   relu(out: number, len: number, a: number): void;
   reluBackward(out: number, len: number, g: number, a: number): void;
   leakyRelu(out: number, len: number, a: number, slope: number): void;
@@ -174,6 +176,22 @@ class WasmKernels implements Kernels {
     }
     return this.x.sgdNoDecay(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset,
       values.length, learningRate) === 1;
+  }
+
+  adamUpdate(
+    values: Float64Array, grads: Float64Array, m: Float64Array, v: Float64Array,
+    oldValues: Float64Array, oldM: Float64Array, oldV: Float64Array,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+    stepSize: number, c2Root: number, epsilon: number, decay: number,
+  ): boolean {
+    const buf = this.buffer;
+    if (values.buffer !== buf || grads.buffer !== buf || m.buffer !== buf || v.buffer !== buf ||
+      oldValues.buffer !== buf || oldM.buffer !== buf || oldV.buffer !== buf) {
+      this.fallbacks++;
+      return js.adamUpdate(values, grads, m, v, oldValues, oldM, oldV, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay);
+    }
+    return this.x.adam(values.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, oldValues.byteOffset, oldM.byteOffset, oldV.byteOffset,
+      values.length, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay) === 1;
   }
 
   reluForward(out: Float64Array, a: Float64Array): void {
