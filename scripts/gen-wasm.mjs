@@ -351,50 +351,43 @@ function sgd(name, decay) {
 }
 
 /**
- * One Adam step of len values (src/optim/adam.ts, src/kernels/js.ts adamUpdate), in exactly the JS
- * order: the old w, m and v are saved to oldP, oldM and oldV, then
+ * One Adam step of len values, len even (src/optim/adam.ts, src/kernels/js.ts adamUpdate; the
+ * caller steps an odd last element in JavaScript), in exactly the JS order: the old w, m and v
+ * are copied to oldP, oldM and oldV, then
  *   m = M·b1 + omb1·g,  v = V·b2 + omb2·(g·g),  update = stepSize · (m / (√v / c2Root + eps)),
- *   next = decay = 0 ? w − update : w − update − decay·w.
+ *   next = decay = 0 ? w − update : w − update − decay·w   (decay −0 counts as 0, as in JS).
  * f64x2.sqrt and f64x2.div round as Math.sqrt and / do. Returns 1 when every next and v is finite
- * (Σ next·0 + v·0 is 0 exactly then, NaN otherwise).
+ * (Σ next·0 + v·0 is 0 exactly then, NaN otherwise). Kept small: the module must stay under 4 KB.
  */
 function adam() {
-  const ptrs = ['p', 'g', 'm', 'v', 'oldP', 'oldM', 'oldV'];
-  const scalars = ['b1', 'b2', 'omb1', 'omb2', 'stepSize', 'c2Root', 'eps', 'decay'];
-  const body = (decay, load, store, advance) => [
-    set('w', load(get('p'))),
-    set('gv', load(get('g'))),
-    set('mo', load(get('m'))),
-    set('vo', load(get('v'))),
-    store(get('oldP'), get('w')),
-    store(get('oldM'), get('mo')),
-    store(get('oldV'), get('vo')),
-    set('mn', `(f64x2.add (f64x2.mul ${get('mo')} ${get('B1')}) (f64x2.mul ${get('OMB1')} ${get('gv')}))`),
-    set('vn', `(f64x2.add (f64x2.mul ${get('vo')} ${get('B2')}) (f64x2.mul ${get('OMB2')} (f64x2.mul ${get('gv')} ${get('gv')})))`),
-    store(get('m'), get('mn')),
-    store(get('v'), get('vn')),
-    set('u', `(f64x2.mul ${get('S')} (f64x2.div ${get('mn')} (f64x2.add (f64x2.div (f64x2.sqrt ${get('vn')}) ${get('C2')}) ${get('E')})))`),
-    set('nx', decay
-      ? `(f64x2.sub (f64x2.sub ${get('w')} ${get('u')}) (f64x2.mul ${get('D')} ${get('w')}))`
-      : `(f64x2.sub ${get('w')} ${get('u')})`),
-    store(get('p'), get('nx')),
-    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('vn')} ${ZERO_V})))`),
-    advance ? ptrs.map((x) => add(x, 16)).join('\n') : '',
-  ].join('\n');
-  const loop = (decay) => `
-      (if (i32.lt_u ${get('p')} ${get('end')}) (then
-        ${doWhile(decay ? 'pairsDecay' : 'pairs', body(decay, (x) => `(v128.load ${x})`, (x, v) => `(v128.store ${x} ${v})`, true), `(i32.lt_u ${get('p')} ${get('end')})`)}))
-      (if (i32.and ${get('len')} ${i32(1)}) (then
-        ${body(decay, (x) => `(v128.load64_splat ${x})`, (x, v) => `(v128.store64_lane 0 ${x} ${v})`, false)}))`;
+  const ptrs = ['p', 'g', 'm', 'v'];
   const splat = [['B1', 'b1'], ['B2', 'b2'], ['OMB1', 'omb1'], ['OMB2', 'omb2'], ['S', 'stepSize'], ['C2', 'c2Root'], ['E', 'eps'], ['D', 'decay']]
     .map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+  const body = [
+    set('w', `(v128.load ${get('p')})`),
+    set('gv', `(v128.load ${get('g')})`),
+    set('mn', `(f64x2.add (f64x2.mul (v128.load ${get('m')}) ${get('B1')}) (f64x2.mul ${get('OMB1')} ${get('gv')}))`),
+    set('vn', `(f64x2.add (f64x2.mul (v128.load ${get('v')}) ${get('B2')}) (f64x2.mul ${get('OMB2')} (f64x2.mul ${get('gv')} ${get('gv')})))`),
+    `(v128.store ${get('m')} ${get('mn')})`,
+    `(v128.store ${get('v')} ${get('vn')})`,
+    // w − update, and w − update − decay·w where decay ≠ 0 (the mask is all ones when decay = 0)
+    set('nx', `(f64x2.sub ${get('w')} (f64x2.mul ${get('S')} (f64x2.div ${get('mn')} (f64x2.add (f64x2.div (f64x2.sqrt ${get('vn')}) ${get('C2')}) ${get('E')}))))`),
+    `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
+    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('vn')} ${ZERO_V})))`),
+    ...ptrs.map((x) => add(x, 16)),
+  ].join('\n');
   return `
-(func (export "adam") ${params([...ptrs.map((x) => [x, 'i32']), ['len', 'i32'], ...scalars.map((x) => [x, 'f64'])])} (result i32)
-  ${locals([['end', 'i32'], ...['w', 'gv', 'mo', 'vo', 'mn', 'vn', 'u', 'nx', 'acc', 'B1', 'B2', 'OMB1', 'OMB2', 'S', 'C2', 'E', 'D'].map((x) => [x, 'v128'])])}
+(func (export "adam") ${params([...['p', 'g', 'm', 'v', 'oldP', 'oldM', 'oldV'].map((x) => [x, 'i32']), ['len', 'i32'], ...['b1', 'b2', 'omb1', 'omb2', 'stepSize', 'c2Root', 'eps', 'decay'].map((x) => [x, 'f64'])])} (result i32)
+  ${locals([['end', 'i32'], ['bytes', 'i32'], ...['w', 'gv', 'mn', 'vn', 'nx', 'acc', 'noDecay', 'B1', 'B2', 'OMB1', 'OMB2', 'S', 'C2', 'E', 'D'].map((x) => [x, 'v128'])])}
+  ${set('bytes', `(i32.shl ${get('len')} ${i32(3)})`)}
+  (memory.copy ${get('oldP')} ${get('p')} ${get('bytes')})
+  (memory.copy ${get('oldM')} ${get('m')} ${get('bytes')})
+  (memory.copy ${get('oldV')} ${get('v')} ${get('bytes')})
   ${splat}
-  ${set('end', `(i32.add ${get('p')} (i32.shl (i32.and ${get('len')} ${i32(-2)}) ${i32(3)}))`)}
-  ;; decay = 0 (also −0) takes w − update, as the JS \`decay === 0\` does
-  (if (f64.eq ${get('decay')} (f64.const 0)) (then ${loop(false)}) (else ${loop(true)}))
+  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
+  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
+  (if (i32.lt_u ${get('p')} ${get('end')}) (then
+    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
   (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
 }
 

@@ -444,16 +444,18 @@ export function sgdUpdateNoDecay(
  *
  * evaluated left to right (PyTorch's order; optim/adam.ts computes stepSize and c2Root). Returns
  * whether every new w and v is finite. Every element is updated even after a non-finite one.
+ * `start` skips the elements before it (the wasm kernel steps the pairs and leaves an odd last
+ * element to this loop).
  */
 export function adamUpdate(
   values: Float64Array, grads: Float64Array, m: Float64Array, v: Float64Array,
   oldValues: Float64Array, oldM: Float64Array, oldV: Float64Array,
   beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
-  stepSize: number, c2Root: number, epsilon: number, decay: number,
+  stepSize: number, c2Root: number, epsilon: number, decay: number, start = 0,
 ): boolean {
   let s = 0;
   const n = values.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const w = values[i]!, g = grads[i]!;
     oldValues[i] = w;
     oldM[i] = m[i]!;

@@ -190,8 +190,12 @@ class WasmKernels implements Kernels {
       this.fallbacks++;
       return js.adamUpdate(values, grads, m, v, oldValues, oldM, oldV, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay);
     }
-    return this.x.adam(values.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, oldValues.byteOffset, oldM.byteOffset, oldV.byteOffset,
-      values.length, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay) === 1;
+    // The pairs in wasm; an odd last element through the same loop in JavaScript (same bits).
+    const n = values.length, pairs = n & ~1;
+    const ok = this.x.adam(values.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, oldValues.byteOffset, oldM.byteOffset, oldV.byteOffset,
+      pairs, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay) === 1;
+    if (pairs === n) return ok;
+    return js.adamUpdate(values, grads, m, v, oldValues, oldM, oldV, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay, pairs) && ok;
   }
 
   reluForward(out: Float64Array, a: Float64Array): void {
