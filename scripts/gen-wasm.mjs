@@ -108,9 +108,35 @@ function tile() {
 function pack() {
   const copyLoop = (label, perStep, srcStep) =>
     doWhile(label, `${perStep}\n${add('src', srcStep)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`);
+  // Four whole rows: two steps at a time, one v128 load per row, regrouped by step with shuffles
+  // (lanes are moved whole, bit for bit); an odd last step through i64 copies.
+  const lo = '0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23', hi = '8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31';
+  const row = (r) => set(`s${r}`, `(i32.add ${get(`s${r - 1}`)} (i32.shl ${get('ld')} ${i32(3)}))`);
+  const rows4 = `
+          ${set('s0', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul ${get('first')} ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
+          ${row(1)}
+          ${row(2)}
+          ${row(3)}
+          ${set('d', get('dst'))}
+          ${set('pairEnd', `(i32.add ${get('dst')} (i32.shl (i32.and ${get('kc')} ${i32(-2)}) ${i32(5)}))`)}
+          (if (i32.lt_u ${get('d')} ${get('pairEnd')}) (then
+            ${doWhile('rows4', [
+              set('v0', `(v128.load ${get('s0')})`), set('v1', `(v128.load ${get('s1')})`),
+              set('v2', `(v128.load ${get('s2')})`), set('v3', `(v128.load ${get('s3')})`),
+              `(v128.store ${get('d')} (i8x16.shuffle ${lo} ${get('v0')} ${get('v1')}))`,
+              `(v128.store offset=16 ${get('d')} (i8x16.shuffle ${lo} ${get('v2')} ${get('v3')}))`,
+              `(v128.store offset=32 ${get('d')} (i8x16.shuffle ${hi} ${get('v0')} ${get('v1')}))`,
+              `(v128.store offset=48 ${get('d')} (i8x16.shuffle ${hi} ${get('v2')} ${get('v3')}))`,
+              add('s0', 16), add('s1', 16), add('s2', 16), add('s3', 16), add('d', 64),
+            ].join('\n'), `(i32.lt_u ${get('d')} ${get('pairEnd')})`)}))
+          (if (i32.and ${get('kc')} ${i32(1)}) (then
+            (i64.store ${get('d')} (i64.load ${get('s0')}))
+            (i64.store offset=8 ${get('d')} (i64.load ${get('s1')}))
+            (i64.store offset=16 ${get('d')} (i64.load ${get('s2')}))
+            (i64.store offset=24 ${get('d')} (i64.load ${get('s3')}))))`;
   return `
 (func $pack ${params([['dst', 'i32'], ['x', 'i32'], ['ld', 'i32'], ['byCol', 'i32'], ['first', 'i32'], ['count', 'i32'], ['p0', 'i32'], ['kc', 'i32']])}
-  ${locals([['src', 'i32'], ['d', 'i32'], ['end', 'i32'], ['r', 'i32']])}
+  ${locals([['src', 'i32'], ['d', 'i32'], ['end', 'i32'], ['r', 'i32'], ['s0', 'i32'], ['s1', 'i32'], ['s2', 'i32'], ['s3', 'i32'], ['pairEnd', 'i32'], ['v0', 'v128'], ['v1', 'v128'], ['v2', 'v128'], ['v3', 'v128']])}
   ${set('end', `(i32.add ${get('dst')} (i32.shl ${get('kc')} ${i32(5)}))`)}
   (if (i32.lt_u ${get('count')} ${i32(4)}) (then
     ${set('d', get('dst'))}
@@ -126,11 +152,14 @@ function pack() {
           ${copyLoop('cols', `${set('r', i32(0))}
             ${doWhile('lane', `(i64.store (i32.add ${get('d')} (i32.shl ${get('r')} ${i32(3)})) (i64.load (i32.add ${get('src')} (i32.shl ${get('r')} ${i32(3)}))))\n${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)}`, `(i32.shl ${get('ld')} ${i32(3)})`)})))
     (else
-      ${set('r', i32(0))}
-      ${doWhile('rows', `${set('src', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul (i32.add ${get('first')} ${get('r')}) ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
-        ${set('d', `(i32.add ${get('dst')} (i32.shl ${get('r')} ${i32(3)}))`)}
-        ${doWhile('row', `(i64.store ${get('d')} (i64.load ${get('src')}))\n${add('src', 8)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`)}
-        ${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)})))`;
+      (if (i32.eq ${get('count')} ${i32(4)})
+        (then ${rows4})
+        (else
+          ${set('r', i32(0))}
+          ${doWhile('rows', `${set('src', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul (i32.add ${get('first')} ${get('r')}) ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
+            ${set('d', `(i32.add ${get('dst')} (i32.shl ${get('r')} ${i32(3)}))`)}
+            ${doWhile('row', `(i64.store ${get('d')} (i64.load ${get('src')}))\n${add('src', 8)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`)}
+            ${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)})))))`;
 }
 
 /** The block size that splits `total` into the fewest blocks of at most `max`, rounded up to `multiple`. */
@@ -308,9 +337,10 @@ function gatherRows() {
 }
 
 /**
- * The SGD update of len values at w with gradients at g: w ← w − lr·g − wd·w (decay) or
- * w ← w − lr·g (noDecay), evaluated left to right as in JS. When backup ≠ 0 the old values are
- * written there. Returns 1 when every new value is finite: Σ v·0 is 0 exactly then, NaN otherwise.
+ * The SGD update of the first len & ~1 values at w with gradients at g (the caller steps an odd
+ * last one in JavaScript, with the same bits): w ← w − lr·g − wd·w (decay) or w ← w − lr·g
+ * (noDecay), evaluated left to right as in JS. When backup ≠ 0 the old values are written there.
+ * Returns 1 when every new value is finite: Σ v·0 is 0 exactly then, NaN otherwise.
  */
 function sgd(name, decay) {
   const update = (w, g) => {
@@ -326,18 +356,9 @@ function sgd(name, decay) {
       set('acc', `(f64x2.add ${get('acc')} (f64x2.mul ${get('v')} ${ZERO_V}))`),
       add('p', 16), add('g', 16), withBackup ? add('backup', 16) : '',
     ].join('\n');
-    const last = [
-      set('w', `(v128.load64_splat ${get('p')})`),
-      withBackup ? `(v128.store64_lane 0 ${get('backup')} ${get('w')})` : '',
-      set('v', update(get('w'), `(v128.load64_splat ${get('g')})`)),
-      `(v128.store64_lane 0 ${get('p')} ${get('v')})`,
-      set('acc', `(f64x2.add ${get('acc')} (f64x2.mul ${get('v')} ${ZERO_V}))`),
-    ].join('\n');
     return `
       (if (i32.lt_u ${get('p')} ${get('end')}) (then
-        ${doWhile(withBackup ? 'pairsB' : 'pairs', pair, `(i32.lt_u ${get('p')} ${get('end')})`)}))
-      (if (i32.and ${get('len')} ${i32(1)}) (then
-        ${last}))`;
+        ${doWhile(withBackup ? 'pairsB' : 'pairs', pair, `(i32.lt_u ${get('p')} ${get('end')})`)}))`;
   };
   const extra = decay ? [['lr', 'v128'], ['wd', 'v128']] : [['lr', 'v128']];
   const splats = decay ? `${set('lr', `(f64x2.splat ${get('alpha')})`)}\n${set('wd', `(f64x2.splat ${get('lambda')})`)}` : set('lr', `(f64x2.splat ${get('alpha')})`);

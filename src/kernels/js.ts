@@ -392,16 +392,17 @@ export function gatherRows(out: Matrix, src: Matrix, order: Uint32Array, start: 
 /**
  * values[i] ← values[i] − learningRate·grads[i] − weightDecay·values[i], both terms from the same
  * old value, evaluated left to right. When `backup` is given the old values are written there in
- * the same pass. Returns whether every new value is finite.
+ * the same pass. Returns whether every new value is finite. `start` skips the elements before it
+ * (in both SGD loops: the wasm kernels step the pairs and leave an odd last element here).
  */
 export function sgdUpdate(
-  values: Float64Array, grads: Float64Array, learningRate: number, weightDecay: number, backup?: Float64Array,
+  values: Float64Array, grads: Float64Array, learningRate: number, weightDecay: number, backup?: Float64Array, start = 0,
 ): boolean {
   // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity, so the sum stays 0 exactly
   // when every new value is finite.
   let s = 0;
   const n = values.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const w = values[i]!;
     if (backup !== undefined) backup[i] = w;
     const v = w - learningRate * grads[i]! - weightDecay * w;
@@ -416,11 +417,11 @@ export function sgdUpdate(
  * weightDecay 0: that subtracts 0·w, which turns a −0 into +0.
  */
 export function sgdUpdateNoDecay(
-  values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array,
+  values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array, start = 0,
 ): boolean {
   let s = 0;
   const n = values.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const w = values[i]!;
     if (backup !== undefined) backup[i] = w;
     const v = w - learningRate * grads[i]!;

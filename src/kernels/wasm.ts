@@ -164,8 +164,10 @@ class WasmKernels implements Kernels {
       this.fallbacks++;
       return js.sgdUpdate(values, grads, learningRate, weightDecay, backup);
     }
-    return this.x.sgd(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset,
-      values.length, learningRate, weightDecay) === 1;
+    // The pairs in wasm; an odd last element through the same loop in JavaScript (same bits).
+    const n = values.length;
+    const ok = this.x.sgd(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset, n, learningRate, weightDecay) === 1;
+    return (n & 1) === 0 ? ok : js.sgdUpdate(values, grads, learningRate, weightDecay, backup, n - 1) && ok;
   }
 
   sgdUpdateNoDecay(values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array): boolean {
@@ -174,8 +176,9 @@ class WasmKernels implements Kernels {
       this.fallbacks++;
       return js.sgdUpdateNoDecay(values, grads, learningRate, backup);
     }
-    return this.x.sgdNoDecay(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset,
-      values.length, learningRate) === 1;
+    const n = values.length;
+    const ok = this.x.sgdNoDecay(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset, n, learningRate) === 1;
+    return (n & 1) === 0 ? ok : js.sgdUpdateNoDecay(values, grads, learningRate, backup, n - 1) && ok;
   }
 
   adamUpdate(
