@@ -108,9 +108,35 @@ function tile() {
 function pack() {
   const copyLoop = (label, perStep, srcStep) =>
     doWhile(label, `${perStep}\n${add('src', srcStep)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`);
+  // Four whole rows: two steps at a time, one v128 load per row, regrouped by step with shuffles
+  // (lanes are moved whole, bit for bit); an odd last step through i64 copies.
+  const lo = '0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23', hi = '8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31';
+  const row = (r) => set(`s${r}`, `(i32.add ${get(`s${r - 1}`)} (i32.shl ${get('ld')} ${i32(3)}))`);
+  const rows4 = `
+          ${set('s0', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul ${get('first')} ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
+          ${row(1)}
+          ${row(2)}
+          ${row(3)}
+          ${set('d', get('dst'))}
+          ${set('pairEnd', `(i32.add ${get('dst')} (i32.shl (i32.and ${get('kc')} ${i32(-2)}) ${i32(5)}))`)}
+          (if (i32.lt_u ${get('d')} ${get('pairEnd')}) (then
+            ${doWhile('rows4', [
+              set('v0', `(v128.load ${get('s0')})`), set('v1', `(v128.load ${get('s1')})`),
+              set('v2', `(v128.load ${get('s2')})`), set('v3', `(v128.load ${get('s3')})`),
+              `(v128.store ${get('d')} (i8x16.shuffle ${lo} ${get('v0')} ${get('v1')}))`,
+              `(v128.store offset=16 ${get('d')} (i8x16.shuffle ${lo} ${get('v2')} ${get('v3')}))`,
+              `(v128.store offset=32 ${get('d')} (i8x16.shuffle ${hi} ${get('v0')} ${get('v1')}))`,
+              `(v128.store offset=48 ${get('d')} (i8x16.shuffle ${hi} ${get('v2')} ${get('v3')}))`,
+              add('s0', 16), add('s1', 16), add('s2', 16), add('s3', 16), add('d', 64),
+            ].join('\n'), `(i32.lt_u ${get('d')} ${get('pairEnd')})`)}))
+          (if (i32.and ${get('kc')} ${i32(1)}) (then
+            (i64.store ${get('d')} (i64.load ${get('s0')}))
+            (i64.store offset=8 ${get('d')} (i64.load ${get('s1')}))
+            (i64.store offset=16 ${get('d')} (i64.load ${get('s2')}))
+            (i64.store offset=24 ${get('d')} (i64.load ${get('s3')}))))`;
   return `
 (func $pack ${params([['dst', 'i32'], ['x', 'i32'], ['ld', 'i32'], ['byCol', 'i32'], ['first', 'i32'], ['count', 'i32'], ['p0', 'i32'], ['kc', 'i32']])}
-  ${locals([['src', 'i32'], ['d', 'i32'], ['end', 'i32'], ['r', 'i32']])}
+  ${locals([['src', 'i32'], ['d', 'i32'], ['end', 'i32'], ['r', 'i32'], ['s0', 'i32'], ['s1', 'i32'], ['s2', 'i32'], ['s3', 'i32'], ['pairEnd', 'i32'], ['v0', 'v128'], ['v1', 'v128'], ['v2', 'v128'], ['v3', 'v128']])}
   ${set('end', `(i32.add ${get('dst')} (i32.shl ${get('kc')} ${i32(5)}))`)}
   (if (i32.lt_u ${get('count')} ${i32(4)}) (then
     ${set('d', get('dst'))}
@@ -126,11 +152,14 @@ function pack() {
           ${copyLoop('cols', `${set('r', i32(0))}
             ${doWhile('lane', `(i64.store (i32.add ${get('d')} (i32.shl ${get('r')} ${i32(3)})) (i64.load (i32.add ${get('src')} (i32.shl ${get('r')} ${i32(3)}))))\n${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)}`, `(i32.shl ${get('ld')} ${i32(3)})`)})))
     (else
-      ${set('r', i32(0))}
-      ${doWhile('rows', `${set('src', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul (i32.add ${get('first')} ${get('r')}) ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
-        ${set('d', `(i32.add ${get('dst')} (i32.shl ${get('r')} ${i32(3)}))`)}
-        ${doWhile('row', `(i64.store ${get('d')} (i64.load ${get('src')}))\n${add('src', 8)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`)}
-        ${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)})))`;
+      (if (i32.eq ${get('count')} ${i32(4)})
+        (then ${rows4})
+        (else
+          ${set('r', i32(0))}
+          ${doWhile('rows', `${set('src', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul (i32.add ${get('first')} ${get('r')}) ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
+            ${set('d', `(i32.add ${get('dst')} (i32.shl ${get('r')} ${i32(3)}))`)}
+            ${doWhile('row', `(i64.store ${get('d')} (i64.load ${get('src')}))\n${add('src', 8)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`)}
+            ${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)})))))`;
 }
 
 /** The block size that splits `total` into the fewest blocks of at most `max`, rounded up to `multiple`. */
@@ -308,9 +337,10 @@ function gatherRows() {
 }
 
 /**
- * The SGD update of len values at w with gradients at g: w ← w − lr·g − wd·w (decay) or
- * w ← w − lr·g (noDecay), evaluated left to right as in JS. When backup ≠ 0 the old values are
- * written there. Returns 1 when every new value is finite: Σ v·0 is 0 exactly then, NaN otherwise.
+ * The SGD update of the first len & ~1 values at w with gradients at g (the caller steps an odd
+ * last one in JavaScript, with the same bits): w ← w − lr·g − wd·w (decay) or w ← w − lr·g
+ * (noDecay), evaluated left to right as in JS. When backup ≠ 0 the old values are written there.
+ * Returns 1 when every new value is finite: Σ v·0 is 0 exactly then, NaN otherwise.
  */
 function sgd(name, decay) {
   const update = (w, g) => {
@@ -326,18 +356,9 @@ function sgd(name, decay) {
       set('acc', `(f64x2.add ${get('acc')} (f64x2.mul ${get('v')} ${ZERO_V}))`),
       add('p', 16), add('g', 16), withBackup ? add('backup', 16) : '',
     ].join('\n');
-    const last = [
-      set('w', `(v128.load64_splat ${get('p')})`),
-      withBackup ? `(v128.store64_lane 0 ${get('backup')} ${get('w')})` : '',
-      set('v', update(get('w'), `(v128.load64_splat ${get('g')})`)),
-      `(v128.store64_lane 0 ${get('p')} ${get('v')})`,
-      set('acc', `(f64x2.add ${get('acc')} (f64x2.mul ${get('v')} ${ZERO_V}))`),
-    ].join('\n');
     return `
       (if (i32.lt_u ${get('p')} ${get('end')}) (then
-        ${doWhile(withBackup ? 'pairsB' : 'pairs', pair, `(i32.lt_u ${get('p')} ${get('end')})`)}))
-      (if (i32.and ${get('len')} ${i32(1)}) (then
-        ${last}))`;
+        ${doWhile(withBackup ? 'pairsB' : 'pairs', pair, `(i32.lt_u ${get('p')} ${get('end')})`)}))`;
   };
   const extra = decay ? [['lr', 'v128'], ['wd', 'v128']] : [['lr', 'v128']];
   const splats = decay ? `${set('lr', `(f64x2.splat ${get('alpha')})`)}\n${set('wd', `(f64x2.splat ${get('lambda')})`)}` : set('lr', `(f64x2.splat ${get('alpha')})`);
@@ -347,6 +368,47 @@ function sgd(name, decay) {
   ${splats}
   ${set('end', `(i32.add ${get('p')} (i32.shl (i32.and ${get('len')} ${i32(-2)}) ${i32(3)}))`)}
   (if ${get('backup')} (then ${loop(true)}) (else ${loop(false)}))
+  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+}
+
+/**
+ * One Adam step of len values, len even (src/optim/adam.ts, src/kernels/js.ts adamUpdate; the
+ * caller steps an odd last element in JavaScript), in exactly the JS order: the old w, m and v
+ * are copied to oldP, oldM and oldV, then
+ *   m = M·b1 + omb1·g,  v = V·b2 + omb2·(g·g),  update = stepSize · (m / (√v / c2Root + eps)),
+ *   next = decay = 0 ? w − update : w − update − decay·w   (decay −0 counts as 0, as in JS).
+ * f64x2.sqrt and f64x2.div round as Math.sqrt and / do. Returns 1 when every next and v is finite
+ * (Σ next·0 + v·0 is 0 exactly then, NaN otherwise). Kept small: the module must stay under 4 KB.
+ */
+function adam() {
+  const ptrs = ['p', 'g', 'm', 'v'];
+  const splat = [['B1', 'b1'], ['B2', 'b2'], ['OMB1', 'omb1'], ['OMB2', 'omb2'], ['S', 'stepSize'], ['C2', 'c2Root'], ['E', 'eps'], ['D', 'decay']]
+    .map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+  const body = [
+    set('w', `(v128.load ${get('p')})`),
+    set('gv', `(v128.load ${get('g')})`),
+    set('mn', `(f64x2.add (f64x2.mul (v128.load ${get('m')}) ${get('B1')}) (f64x2.mul ${get('OMB1')} ${get('gv')}))`),
+    set('vn', `(f64x2.add (f64x2.mul (v128.load ${get('v')}) ${get('B2')}) (f64x2.mul ${get('OMB2')} (f64x2.mul ${get('gv')} ${get('gv')})))`),
+    `(v128.store ${get('m')} ${get('mn')})`,
+    `(v128.store ${get('v')} ${get('vn')})`,
+    // w − update, and w − update − decay·w where decay ≠ 0 (the mask is all ones when decay = 0)
+    set('nx', `(f64x2.sub ${get('w')} (f64x2.mul ${get('S')} (f64x2.div ${get('mn')} (f64x2.add (f64x2.div (f64x2.sqrt ${get('vn')}) ${get('C2')}) ${get('E')}))))`),
+    `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
+    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('vn')} ${ZERO_V})))`),
+    ...ptrs.map((x) => add(x, 16)),
+  ].join('\n');
+  return `
+(func (export "adam") ${params([...['p', 'g', 'm', 'v', 'oldP', 'oldM', 'oldV'].map((x) => [x, 'i32']), ['len', 'i32'], ...['b1', 'b2', 'omb1', 'omb2', 'stepSize', 'c2Root', 'eps', 'decay'].map((x) => [x, 'f64'])])} (result i32)
+  ${locals([['end', 'i32'], ['bytes', 'i32'], ...['w', 'gv', 'mn', 'vn', 'nx', 'acc', 'noDecay', 'B1', 'B2', 'OMB1', 'OMB2', 'S', 'C2', 'E', 'D'].map((x) => [x, 'v128'])])}
+  ${set('bytes', `(i32.shl ${get('len')} ${i32(3)})`)}
+  (memory.copy ${get('oldP')} ${get('p')} ${get('bytes')})
+  (memory.copy ${get('oldM')} ${get('m')} ${get('bytes')})
+  (memory.copy ${get('oldV')} ${get('v')} ${get('bytes')})
+  ${splat}
+  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
+  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
+  (if (i32.lt_u ${get('p')} ${get('end')}) (then
+    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
   (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
 }
 
@@ -383,6 +445,7 @@ ${columnSums()}
 ${gatherRows()}
 ${sgd('sgd', true)}
 ${sgd('sgdNoDecay', false)}
+${adam()}
 ${activations()}
 )
 `);

@@ -1,6 +1,8 @@
 /** history.warnings (a reason and a remedy, never a change of results) and net.summary(). */
 import { describe, expect, it } from 'vitest';
-import { leakyRelu, Network } from '../src/index.js';
+import { leakyRelu, Matrix, Network } from '../src/index.js';
+import type { Trace } from '../src/model/backprop.js';
+import { Watch } from '../src/train/warnings.js';
 import { parameterBits } from './helpers/weights.js';
 
 describe('history.warnings', () => {
@@ -34,6 +36,41 @@ describe('history.warnings', () => {
     const quiet = same.fit(x, y, { epochs: 3, batchSize: 2, seed: 2, learningRate: 0.05 });
     expect(quiet.warnings).toEqual([]);
     expect(parameterBits(relu)).toBe(parameterBits(same));
+  });
+});
+
+describe('the dead-ReLU watch', () => {
+  const layers = Network.create({ input: 2, layers: [{ units: 3, activation: 'relu' }, { units: 4, activation: 'relu' }, { units: 1 }], seed: 1 }).layers;
+  /** A trace whose ReLU sums are `a` (3 units) and `b` (4 units), one row per sample. */
+  const trace = (a: number[][], b: number[][]): Trace => ({ sums: [Matrix.from(a), Matrix.from(b)] }) as unknown as Trace;
+  const positive = [[1, 1, 1, 1]];
+
+  it('marks a unit active when any of its rows is above 0, in any batch of the epoch; −0, 0 and NaN are not', () => {
+    const w = new Watch(layers);
+    w.observe(trace([[0, -1, NaN], [-0, 2, 0]], positive)); // unit 1 only
+    w.observe(trace([[0, 0, -3], [5, 0, 0]], positive)); // unit 0
+    w.endEpoch(1);
+    expect(w.warnings).toHaveLength(1);
+    expect(w.warnings[0]).toMatch(/^layer 0 \(relu\): 1 of 3 units were never active during epoch 1/);
+    // Marks start again each epoch; layer 0 is reported once only; layer 1 is still watched.
+    w.observe(trace([[0, 0, 0]], [[1, 0, 0, 0], [0, 0, 1, 0]]));
+    w.observe(trace([[0, 0, 0]], [[0, 0, 0, 0], [0, 1e-300, 0, 0]]));
+    w.endEpoch(2);
+    expect(w.warnings).toHaveLength(2);
+    expect(w.warnings[1]).toMatch(/^layer 1 \(relu\): 1 of 4 units were never active during epoch 2/);
+  });
+
+  it('a watch loaded from toJSON mid-epoch continues the same count', () => {
+    const a = new Watch(layers), b = new Watch(layers);
+    a.observe(trace([[1, 0, 0]], [[1, 1, 0, 0]]));
+    b.load(JSON.parse(JSON.stringify(a.toJSON())));
+    for (const w of [a, b]) {
+      w.observe(trace([[0, 2, 0]], [[0, 0, 1, 1]])); // layer 1 now complete, layer 0 still misses unit 2
+      w.endEpoch(1);
+    }
+    expect(b.warnings).toEqual(a.warnings);
+    expect(a.warnings).toHaveLength(1);
+    expect(a.warnings[0]).toMatch(/^layer 0 \(relu\): 1 of 3 units/);
   });
 });
 

@@ -315,6 +315,85 @@ describe('wasm SGD update', () => {
   });
 });
 
+describe('wasm Adam step', () => {
+  /** The loop optim/adam.ts ran inline before it moved to the kernels, verbatim: the reference. */
+  function reference(
+    W: Float64Array, G: Float64Array, M: Float64Array, V: Float64Array, oldW: Float64Array, oldM: Float64Array, oldV: Float64Array,
+    b1: number, b2: number, stepSize: number, c2Root: number, eps: number, decay: number,
+  ): boolean {
+    const oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2;
+    let s = 0;
+    for (let i = 0; i < W.length; i++) {
+      const w = W[i]!, g = G[i]!;
+      oldW[i] = w;
+      oldM[i] = M[i]!;
+      oldV[i] = V[i]!;
+      const m = M[i]! * b1 + oneMinusB1 * g;
+      const v = V[i]! * b2 + oneMinusB2 * (g * g);
+      M[i] = m;
+      V[i] = v;
+      const update = stepSize * (m / (Math.sqrt(v) / c2Root + eps));
+      const next = decay === 0 ? w - update : w - update - decay * w;
+      W[i] = next;
+      s += next * 0 + v * 0;
+    }
+    return s === 0;
+  }
+
+  // [β₁, β₂, ε, α, decay]: the defaults, adamw's decay, β = 0, a large ε, a −0 decay (the no-decay branch)
+  const SETTINGS = [[0.9, 0.999, 1e-8, 1e-3, 0], [0.9, 0.999, 1e-8, 0.01, 1e-3], [0, 0, 1e-8, 0.1, 0], [0.5, 0.25, 0.3, 2, 0.2], [0.9, 0.99, 1e-7, 0.05, -0]] as const;
+
+  for (const n of [0, 1, 2, 7, 128, 1001]) {
+    it(`length ${n}: adamUpdate equals the JavaScript kernel and the former inline loop, over successive steps`, () => {
+      const rng = new Random(40 + n);
+      const ar = arena(7 * n * SETTINGS.length + 8);
+      for (const [b1, b2, eps, lr, decay] of SETTINGS) {
+        const w0 = values(rng, n, special);
+        const [W, G, M, V, oW, oM, oV] = [w0, new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)].map((a) => copyIn(ar, a)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+        const jW = w0.slice(), jG = new Float64Array(n), jM = new Float64Array(n), jV = new Float64Array(n), jOW = new Float64Array(n), jOM = new Float64Array(n), jOV = new Float64Array(n);
+        const rW = w0.slice(), rM = new Float64Array(n), rV = new Float64Array(n), rOW = new Float64Array(n), rOM = new Float64Array(n), rOV = new Float64Array(n);
+        let p1 = 1, p2 = 1;
+        for (let t = 1; t <= 4; t++) {
+          const g = values(rng, n, (r) => (r.uniform(0, 1) < 0.15 ? 0 : r.uniform(0, 1) < 0.3 ? special(r) : r.uniform(-2, 2)));
+          G.set(g);
+          jG.set(g);
+          p1 *= b1;
+          p2 *= b2;
+          const stepSize = lr / (1 - p1), c2Root = Math.sqrt(1 - p2);
+          const okWasm = ar.kernels.adamUpdate(W, G, M, V, oW, oM, oV, b1, b2, 1 - b1, 1 - b2, stepSize, c2Root, eps, decay);
+          const okJs = js.adamUpdate(jW, jG, jM, jV, jOW, jOM, jOV, b1, b2, 1 - b1, 1 - b2, stepSize, c2Root, eps, decay);
+          const okRef = reference(rW, g, rM, rV, rOW, rOM, rOV, b1, b2, stepSize, c2Root, eps, decay);
+          expect(okWasm).toBe(okJs);
+          expect(okJs).toBe(okRef);
+          for (const [a, b, c, what] of [[W, jW, rW, 'w'], [M, jM, rM, 'm'], [V, jV, rV, 'v'], [oW, jOW, rOW, 'old w'], [oM, jOM, rOM, 'old m'], [oV, jOV, rOV, 'old v']] as const) {
+            expectSameBits(a, b, `${what}, step ${t}, β₁ ${b1}, decay ${decay}`);
+            expectSameBits(b, c, `${what} (js vs the inline loop), step ${t}`);
+          }
+        }
+      }
+    });
+  }
+
+  it('reports a non-finite new value or v (Infinity, NaN, overflow of g·g), at any position, and saves the old state first', () => {
+    const ar = arena(512);
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, 1e200]) {
+      for (const at of [0, 3, 4]) { // a pair, and the odd last element of 5
+        const w0 = new Float64Array([1, -2, 3, 0.5, -0]), m0 = new Float64Array([0.1, 0, -0.2, 0, 0.3]), v0 = new Float64Array([0.01, 0, 0.04, 0, 0.09]);
+        const W = copyIn(ar, w0), M = copyIn(ar, m0), V = copyIn(ar, v0), G = copyIn(ar, new Float64Array(5));
+        const oW = ar.take(5), oM = ar.take(5), oV = ar.take(5);
+        G[at] = bad; // 1e200² overflows v
+        expect(ar.kernels.adamUpdate(W, G, M, V, oW, oM, oV, 0.9, 0.999, 0.1, 0.001, 0.01, Math.sqrt(0.001), 1e-8, 0)).toBe(false);
+        expectSameBits(oW, w0, 'old w');
+        expectSameBits(oM, m0, 'old m');
+        expectSameBits(oV, v0, 'old v');
+      }
+    }
+    const W = copyIn(ar, new Float64Array([1, 2, 3])), G = copyIn(ar, new Float64Array([1, -1, 1e-300]));
+    const z = (): Float64Array => ar.take(3);
+    expect(ar.kernels.adamUpdate(W, G, z(), z(), z(), z(), z(), 0.9, 0.999, 0.1, 0.001, 0.01, Math.sqrt(0.001), 1e-8, 0.01)).toBe(true);
+  });
+});
+
 describe('wasm relu and leakyRelu, forward and backward', () => {
   const EDGE = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 5e-324, -5e-324, 1e300, -1e300, 2, -2];
 

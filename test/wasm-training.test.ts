@@ -110,21 +110,23 @@ describe('training on both backends gives the same bits', () => {
     expect(parameterBits(net)).toBe(parameterBits(js.net));
   });
 
-  it('a diverging run stops at the same batch with the same restored weights on both backends', () => {
-    const results = (['js', 'wasm'] as const).map((backend) => {
-      setBackend(backend);
-      const net = Network.create(SPEC);
-      let message = '';
-      try {
-        net.fit(data.x, data.y, { loss: 'l2', optimizer: sgd({ learningRate: 1e300 }), batchSize: 7, epochs: 3, seed: 1 });
-      } catch (error) {
-        message = (error as Error).message;
-      }
-      return { message, weights: parameterBits(net) };
+  for (const [name, make] of [['sgd', () => sgd({ learningRate: 1e300 })], ['adam', () => adam({ learningRate: 1e307 })], ['adam, a non-finite step undone', () => adam({ learningRate: 1e308 })], ['adamw', () => adamw({ learningRate: 1e306, weightDecay: 0.5 })]] as const) {
+    it(`a diverging run (${name}) stops at the same batch with the same restored weights on both backends`, () => {
+      const results = (['js', 'wasm'] as const).map((backend) => {
+        setBackend(backend);
+        const net = Network.create(SPEC);
+        let message = '';
+        try {
+          net.fit(data.x, data.y, { loss: 'l2', optimizer: make(), batchSize: 7, epochs: 3, seed: 1 });
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        return { message, weights: parameterBits(net) };
+      });
+      expect(results[0]!.message).toMatch(/training diverged at epoch 1/);
+      expect(results[1]).toEqual(results[0]);
     });
-    expect(results[0]!.message).toMatch(/training diverged at epoch 1/);
-    expect(results[1]).toEqual(results[0]);
-  });
+  }
 
   it('the seed rule keeps signed zeros: a −0 bias with a zero gradient stays −0 on wasm', () => {
     for (const backend of ['js', 'wasm'] as const) {
@@ -256,6 +258,40 @@ describe('where the parameter store lives', () => {
       expect(cw.maxRelativeError).toBeLessThan(1e-4);
       expect(parameterBits(wasm.net)).toBe(parameterBits(js.net)); // checkGradients leaves θ as it was
     }
+  });
+
+  it("the Trainer's own copies of x and y, and its sample order, are in the arena: each batch is gathered in wasm", () => {
+    setBackend('wasm');
+    const net = Network.create(SPEC);
+    const x = Matrix.from(data.x), y = Matrix.from(data.y);
+    const trainer = net.trainer(x, y, { batchSize: 7, epochs: 2, seed: 3 });
+    const arena = arenaOf(net.params.values)!;
+    const own = trainer as unknown as { x: Matrix; y: Matrix; order: Uint32Array };
+    for (const a of [own.x.data, own.y.data, own.order]) expect(arena.contains(a)).toBe(true);
+    expect(own.x).not.toBe(x); // copies: the caller's matrices are left as they were
+    expect(bits(own.x.data)).toBe(bits(x.data));
+    expect(bits(own.y.data)).toBe(bits(y.data));
+    trainer.run();
+    expect(arena.fallbacks).toBe(0);
+    expect(bits(x.data)).toBe(bits(Matrix.from(data.x).data));
+    setBackend('js');
+    const ref = Network.create(SPEC);
+    ref.fit(x, y, { batchSize: 7, epochs: 2, seed: 3 });
+    expect(parameterBits(net)).toBe(parameterBits(ref));
+  });
+
+  it('input scaling is applied to the copy in the arena, with the js bits', () => {
+    const spec: NetworkSpec = { input: 2, layers: [{ units: 6, activation: 'relu' }, { units: 1 }], seed: 4, inputScaling: 'standard', outputScaling: 'standard' };
+    const x = uniformRows(23, 2, 5).map(([a, b]) => [a! * 40 + 3, b! - 7]), y = x.map(([a, b]) => [a! * 0.01 - b!]);
+    const nets = (['js', 'wasm'] as const).map((backend) => {
+      setBackend(backend);
+      const net = Network.create(spec);
+      net.fit(x, y, { loss: 'l2', batchSize: 5, epochs: 3, seed: 8 });
+      return net;
+    });
+    expect(arenaOf(nets[1]!.params.values)!.fallbacks).toBe(0);
+    expect(parameterBits(nets[1]!)).toBe(parameterBits(nets[0]!));
+    expect(bits(nets[1]!.predict(x).data)).toBe(bits(nets[0]!.predict(x).data));
   });
 
   it('a failed Trainer argument moves nothing', () => {

@@ -22,8 +22,9 @@
  *   `buffer ===` comparison per operand decides, and a call with an operand outside runs the
  *   JavaScript kernel instead (the same bits, slower) and counts one in `arena.fallbacks`. Tests
  *   of wiring should assert that `fallbacks` stays 0 in training. One exception: `gatherRows`
- *   from a `src` outside the arena (the training data, left in JavaScript memory) into an `out`
- *   inside is the expected way to fill a batch; it copies in JavaScript and is not counted.
+ *   from a `src` outside the arena (training data that got no room in the arena, see
+ *   ../model/memory.ts) into an `out` inside is an expected way to fill a batch; it copies in
+ *   JavaScript and is not counted.
  *   On the JS backend every array is fine and `fallbacks` stays 0.
  * - Kernels neither allocate nor validate, as in ./js.ts: shapes are the caller's business. On
  *   WebAssembly a wrong shape writes over the arena's neighbouring arrays (or traps at the end of
@@ -57,6 +58,13 @@ export interface Kernels {
   sgdUpdate(values: Float64Array, grads: Float64Array, learningRate: number, weightDecay: number, backup?: Float64Array): boolean;
   /** values ← values − learningRate·grads (biases); false when a new value is not finite. */
   sgdUpdateNoDecay(values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array): boolean;
+  /** One Adam step of a segment, saving the old values, m and v: see ./js.ts. False when a new value or v is not finite. */
+  adamUpdate(
+    values: Float64Array, grads: Float64Array, m: Float64Array, v: Float64Array,
+    oldValues: Float64Array, oldM: Float64Array, oldV: Float64Array,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+    stepSize: number, c2Root: number, epsilon: number, decay: number,
+  ): boolean;
   reluForward(out: Float64Array, a: Float64Array): void;
   reluBackward(out: Float64Array, dZ: Float64Array, a: Float64Array): void;
   leakyReluForward(out: Float64Array, a: Float64Array, slope: number): void;

@@ -41,9 +41,9 @@ export function getBackend(): Backend {
  * kernels. Its size never changes; see ./arena.ts for what may be taken from it.
  */
 export function createArena(float64Count: number, backend: Backend = getBackend()): Arena {
-  if (!Number.isSafeInteger(float64Count) || float64Count < 0 || float64Count > MAX_SLOTS) {
+  if (!Number.isSafeInteger(float64Count) || float64Count < 0 || float64Count > MAX_ARENA_SLOTS) {
     throw new DeltapropError(
-      `createArena: argument "float64Count" must be an integer from 0 to ${MAX_SLOTS}, got ${describe(float64Count)}`,
+      `createArena: argument "float64Count" must be an integer from 0 to ${MAX_ARENA_SLOTS}, got ${describe(float64Count)}`,
     );
   }
   if (backend === 'wasm') {
@@ -59,4 +59,4 @@ export function createArena(float64Count: number, backend: Backend = getBackend(
 }
 
 /** Most slots of one arena: a WebAssembly memory holds at most 4 GiB, scratch included. */
-const MAX_SLOTS = 2 ** 29 - 2 ** 16;
+export const MAX_ARENA_SLOTS = 2 ** 29 - 2 ** 16;

@@ -392,16 +392,17 @@ export function gatherRows(out: Matrix, src: Matrix, order: Uint32Array, start: 
 /**
  * values[i] ← values[i] − learningRate·grads[i] − weightDecay·values[i], both terms from the same
  * old value, evaluated left to right. When `backup` is given the old values are written there in
- * the same pass. Returns whether every new value is finite.
+ * the same pass. Returns whether every new value is finite. `start` skips the elements before it
+ * (in both SGD loops: the wasm kernels step the pairs and leave an odd last element here).
  */
 export function sgdUpdate(
-  values: Float64Array, grads: Float64Array, learningRate: number, weightDecay: number, backup?: Float64Array,
+  values: Float64Array, grads: Float64Array, learningRate: number, weightDecay: number, backup?: Float64Array, start = 0,
 ): boolean {
   // v · 0 is 0 for every finite v and NaN for NaN or ±Infinity, so the sum stays 0 exactly
   // when every new value is finite.
   let s = 0;
   const n = values.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const w = values[i]!;
     if (backup !== undefined) backup[i] = w;
     const v = w - learningRate * grads[i]! - weightDecay * w;
@@ -416,16 +417,58 @@ export function sgdUpdate(
  * weightDecay 0: that subtracts 0·w, which turns a −0 into +0.
  */
 export function sgdUpdateNoDecay(
-  values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array,
+  values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array, start = 0,
 ): boolean {
   let s = 0;
   const n = values.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const w = values[i]!;
     if (backup !== undefined) backup[i] = w;
     const v = w - learningRate * grads[i]!;
     values[i] = v;
     s += v * 0;
+  }
+  return s === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Adam step (optim/adam.ts), one segment of θ at a time
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One Adam step of a segment: for every i, with w = values[i], g = grads[i], saving w, m[i] and v[i]
+ * to oldValues, oldM and oldV first,
+ *
+ *   m ← m·β₁ + (1 − β₁)·g,   v ← v·β₂ + (1 − β₂)·(g·g),
+ *   update = stepSize · (m / (√v / c2Root + ε)),
+ *   w ← decay === 0 ? w − update : w − update − decay·w
+ *
+ * evaluated left to right (PyTorch's order; optim/adam.ts computes stepSize and c2Root). Returns
+ * whether every new w and v is finite. Every element is updated even after a non-finite one.
+ * `start` skips the elements before it (the wasm kernel steps the pairs and leaves an odd last
+ * element to this loop).
+ */
+export function adamUpdate(
+  values: Float64Array, grads: Float64Array, m: Float64Array, v: Float64Array,
+  oldValues: Float64Array, oldM: Float64Array, oldV: Float64Array,
+  beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+  stepSize: number, c2Root: number, epsilon: number, decay: number, start = 0,
+): boolean {
+  let s = 0;
+  const n = values.length;
+  for (let i = start; i < n; i++) {
+    const w = values[i]!, g = grads[i]!;
+    oldValues[i] = w;
+    oldM[i] = m[i]!;
+    oldV[i] = v[i]!;
+    const mi = m[i]! * beta1 + oneMinusBeta1 * g;
+    const vi = v[i]! * beta2 + oneMinusBeta2 * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    const update = stepSize * (mi / (Math.sqrt(vi) / c2Root + epsilon));
+    const next = decay === 0 ? w - update : w - update - decay * w;
+    values[i] = next;
+    s += next * 0 + vi * 0;
   }
   return s === 0;
 }

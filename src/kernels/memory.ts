@@ -19,6 +19,7 @@ export const jsKernels: Kernels & { readonly fallbacks: number } = {
   gatherRows: js.gatherRows,
   sgdUpdate: js.sgdUpdate,
   sgdUpdateNoDecay: js.sgdUpdateNoDecay,
+  adamUpdate: js.adamUpdate,
   reluForward: js.reluForward,
   reluBackward: js.reluBackward,
   leakyReluForward: js.leakyReluForward,

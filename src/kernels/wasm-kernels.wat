@@ -50,7 +50,7 @@
     (v128.store offset=16 (local.get $op) (f64x2.mul (local.get $c31) (local.get $s)))
     (local.set $op (i32.add (local.get $op) (local.get $ors))))
   (func $pack (param $dst i32) (param $x i32) (param $ld i32) (param $byCol i32) (param $first i32) (param $count i32) (param $p0 i32) (param $kc i32)
-    (local $src i32) (local $d i32) (local $end i32) (local $r i32)
+    (local $src i32) (local $d i32) (local $end i32) (local $r i32) (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $pairEnd i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 5))))
     (if (i32.lt_u (local.get $count) (i32.const 4)) (then
         (local.set $d (local.get $dst))
@@ -82,17 +82,47 @@
               (local.set $d (i32.add (local.get $d) (i32.const 32)))
               (br_if $cols (i32.lt_u (local.get $d) (local.get $end)))))))
       (else
-        (local.set $r (i32.const 0))
-        (loop $rows
-          (local.set $src (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (i32.add (local.get $first) (local.get $r)) (local.get $ld)) (local.get $p0)) (i32.const 3))))
-          (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 3))))
-          (loop $row
-            (i64.store (local.get $d) (i64.load (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (i32.const 8)))
-            (local.set $d (i32.add (local.get $d) (i32.const 32)))
-            (br_if $row (i32.lt_u (local.get $d) (local.get $end))))
-          (local.set $r (i32.add (local.get $r) (i32.const 1)))
-          (br_if $rows (i32.lt_u (local.get $r) (local.get $count)))))))
+        (if (i32.eq (local.get $count) (i32.const 4))
+          (then
+            (local.set $s0 (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $first) (local.get $ld)) (local.get $p0)) (i32.const 3))))
+            (local.set $s1 (i32.add (local.get $s0) (i32.shl (local.get $ld) (i32.const 3))))
+            (local.set $s2 (i32.add (local.get $s1) (i32.shl (local.get $ld) (i32.const 3))))
+            (local.set $s3 (i32.add (local.get $s2) (i32.shl (local.get $ld) (i32.const 3))))
+            (local.set $d (local.get $dst))
+            (local.set $pairEnd (i32.add (local.get $dst) (i32.shl (i32.and (local.get $kc) (i32.const -2)) (i32.const 5))))
+            (if (i32.lt_u (local.get $d) (local.get $pairEnd)) (then
+                (loop $rows4
+                  (local.set $v0 (v128.load (local.get $s0)))
+                  (local.set $v1 (v128.load (local.get $s1)))
+                  (local.set $v2 (v128.load (local.get $s2)))
+                  (local.set $v3 (v128.load (local.get $s3)))
+                  (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v0) (local.get $v1)))
+                  (v128.store offset=16 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v2) (local.get $v3)))
+                  (v128.store offset=32 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v0) (local.get $v1)))
+                  (v128.store offset=48 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v2) (local.get $v3)))
+                  (local.set $s0 (i32.add (local.get $s0) (i32.const 16)))
+                  (local.set $s1 (i32.add (local.get $s1) (i32.const 16)))
+                  (local.set $s2 (i32.add (local.get $s2) (i32.const 16)))
+                  (local.set $s3 (i32.add (local.get $s3) (i32.const 16)))
+                  (local.set $d (i32.add (local.get $d) (i32.const 64)))
+                  (br_if $rows4 (i32.lt_u (local.get $d) (local.get $pairEnd))))))
+            (if (i32.and (local.get $kc) (i32.const 1)) (then
+                (i64.store (local.get $d) (i64.load (local.get $s0)))
+                (i64.store offset=8 (local.get $d) (i64.load (local.get $s1)))
+                (i64.store offset=16 (local.get $d) (i64.load (local.get $s2)))
+                (i64.store offset=24 (local.get $d) (i64.load (local.get $s3))))))
+          (else
+            (local.set $r (i32.const 0))
+            (loop $rows
+              (local.set $src (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (i32.add (local.get $first) (local.get $r)) (local.get $ld)) (local.get $p0)) (i32.const 3))))
+              (local.set $d (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 3))))
+              (loop $row
+                (i64.store (local.get $d) (i64.load (local.get $src)))
+                (local.set $src (i32.add (local.get $src) (i32.const 8)))
+                (local.set $d (i32.add (local.get $d) (i32.const 32)))
+                (br_if $row (i32.lt_u (local.get $d) (local.get $end))))
+              (local.set $r (i32.add (local.get $r) (i32.const 1)))
+              (br_if $rows (i32.lt_u (local.get $r) (local.get $count)))))))))
   (func $blockSize (param $total i32) (param $max i32) (param $multiple i32) (result i32)
     (local $blocks i32) (local $size i32)
     (local.set $blocks (i32.div_u (i32.sub (i32.add (local.get $total) (local.get $max)) (i32.const 1)) (local.get $max)))
@@ -230,13 +260,7 @@
               (local.set $p (i32.add (local.get $p) (i32.const 16)))
               (local.set $g (i32.add (local.get $g) (i32.const 16)))
               (local.set $backup (i32.add (local.get $backup) (i32.const 16)))
-              (br_if $pairsB (i32.lt_u (local.get $p) (local.get $end))))))
-        (if (i32.and (local.get $len) (i32.const 1)) (then
-            (local.set $w (v128.load64_splat (local.get $p)))
-            (v128.store64_lane 0 (local.get $backup) (local.get $w))
-            (local.set $v (f64x2.sub (f64x2.sub (local.get $w) (f64x2.mul (local.get $lr) (v128.load64_splat (local.get $g)))) (f64x2.mul (local.get $wd) (local.get $w))))
-            (v128.store64_lane 0 (local.get $p) (local.get $v))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (v128.const i64x2 0 0))))))) (else
+              (br_if $pairsB (i32.lt_u (local.get $p) (local.get $end))))))) (else
         (if (i32.lt_u (local.get $p) (local.get $end)) (then
             (loop $pairs
               (local.set $w (v128.load (local.get $p)))
@@ -245,12 +269,7 @@
               (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (v128.const i64x2 0 0))))
               (local.set $p (i32.add (local.get $p) (i32.const 16)))
               (local.set $g (i32.add (local.get $g) (i32.const 16)))
-              (br_if $pairs (i32.lt_u (local.get $p) (local.get $end))))))
-        (if (i32.and (local.get $len) (i32.const 1)) (then
-            (local.set $w (v128.load64_splat (local.get $p)))
-            (local.set $v (f64x2.sub (f64x2.sub (local.get $w) (f64x2.mul (local.get $lr) (v128.load64_splat (local.get $g)))) (f64x2.mul (local.get $wd) (local.get $w))))
-            (v128.store64_lane 0 (local.get $p) (local.get $v))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (v128.const i64x2 0 0))))))))
+              (br_if $pairs (i32.lt_u (local.get $p) (local.get $end))))))))
     (f64.eq (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (f64.const 0)))
   (func (export "sgdNoDecay") (param $p i32) (param $g i32) (param $backup i32) (param $len i32) (param $alpha f64) (result i32)
     (local $end i32) (local $w v128) (local $v v128) (local $acc v128) (local $lr v128)
@@ -267,13 +286,7 @@
               (local.set $p (i32.add (local.get $p) (i32.const 16)))
               (local.set $g (i32.add (local.get $g) (i32.const 16)))
               (local.set $backup (i32.add (local.get $backup) (i32.const 16)))
-              (br_if $pairsB (i32.lt_u (local.get $p) (local.get $end))))))
-        (if (i32.and (local.get $len) (i32.const 1)) (then
-            (local.set $w (v128.load64_splat (local.get $p)))
-            (v128.store64_lane 0 (local.get $backup) (local.get $w))
-            (local.set $v (f64x2.sub (local.get $w) (f64x2.mul (local.get $lr) (v128.load64_splat (local.get $g)))))
-            (v128.store64_lane 0 (local.get $p) (local.get $v))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (v128.const i64x2 0 0))))))) (else
+              (br_if $pairsB (i32.lt_u (local.get $p) (local.get $end))))))) (else
         (if (i32.lt_u (local.get $p) (local.get $end)) (then
             (loop $pairs
               (local.set $w (v128.load (local.get $p)))
@@ -282,12 +295,40 @@
               (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (v128.const i64x2 0 0))))
               (local.set $p (i32.add (local.get $p) (i32.const 16)))
               (local.set $g (i32.add (local.get $g) (i32.const 16)))
-              (br_if $pairs (i32.lt_u (local.get $p) (local.get $end))))))
-        (if (i32.and (local.get $len) (i32.const 1)) (then
-            (local.set $w (v128.load64_splat (local.get $p)))
-            (local.set $v (f64x2.sub (local.get $w) (f64x2.mul (local.get $lr) (v128.load64_splat (local.get $g)))))
-            (v128.store64_lane 0 (local.get $p) (local.get $v))
-            (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $v) (v128.const i64x2 0 0))))))))
+              (br_if $pairs (i32.lt_u (local.get $p) (local.get $end))))))))
+    (f64.eq (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (f64.const 0)))
+  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $oldP i32) (param $oldM i32) (param $oldV i32) (param $len i32) (param $b1 f64) (param $b2 f64) (param $omb1 f64) (param $omb2 f64) (param $stepSize f64) (param $c2Root f64) (param $eps f64) (param $decay f64) (result i32)
+    (local $end i32) (local $bytes i32) (local $w v128) (local $gv v128) (local $mn v128) (local $vn v128) (local $nx v128) (local $acc v128) (local $noDecay v128) (local $B1 v128) (local $B2 v128) (local $OMB1 v128) (local $OMB2 v128) (local $S v128) (local $C2 v128) (local $E v128) (local $D v128)
+    (local.set $bytes (i32.shl (local.get $len) (i32.const 3)))
+    (memory.copy (local.get $oldP) (local.get $p) (local.get $bytes))
+    (memory.copy (local.get $oldM) (local.get $m) (local.get $bytes))
+    (memory.copy (local.get $oldV) (local.get $v) (local.get $bytes))
+    (local.set $B1 (f64x2.splat (local.get $b1)))
+    (local.set $B2 (f64x2.splat (local.get $b2)))
+    (local.set $OMB1 (f64x2.splat (local.get $omb1)))
+    (local.set $OMB2 (f64x2.splat (local.get $omb2)))
+    (local.set $S (f64x2.splat (local.get $stepSize)))
+    (local.set $C2 (f64x2.splat (local.get $c2Root)))
+    (local.set $E (f64x2.splat (local.get $eps)))
+    (local.set $D (f64x2.splat (local.get $decay)))
+    (local.set $noDecay (f64x2.eq (local.get $D) (v128.const i64x2 0 0)))
+    (local.set $end (i32.add (local.get $p) (local.get $bytes)))
+    (if (i32.lt_u (local.get $p) (local.get $end)) (then
+        (loop $pairs
+          (local.set $w (v128.load (local.get $p)))
+          (local.set $gv (v128.load (local.get $g)))
+          (local.set $mn (f64x2.add (f64x2.mul (v128.load (local.get $m)) (local.get $B1)) (f64x2.mul (local.get $OMB1) (local.get $gv))))
+          (local.set $vn (f64x2.add (f64x2.mul (v128.load (local.get $v)) (local.get $B2)) (f64x2.mul (local.get $OMB2) (f64x2.mul (local.get $gv) (local.get $gv)))))
+          (v128.store (local.get $m) (local.get $mn))
+          (v128.store (local.get $v) (local.get $vn))
+          (local.set $nx (f64x2.sub (local.get $w) (f64x2.mul (local.get $S) (f64x2.div (local.get $mn) (f64x2.add (f64x2.div (f64x2.sqrt (local.get $vn)) (local.get $C2)) (local.get $E))))))
+          (v128.store (local.get $p) (local.tee $nx (v128.bitselect (local.get $nx) (f64x2.sub (local.get $nx) (f64x2.mul (local.get $D) (local.get $w))) (local.get $noDecay))))
+          (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.mul (local.get $nx) (v128.const i64x2 0 0)) (f64x2.mul (local.get $vn) (v128.const i64x2 0 0)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 16)))
+          (local.set $g (i32.add (local.get $g) (i32.const 16)))
+          (local.set $m (i32.add (local.get $m) (i32.const 16)))
+          (local.set $v (i32.add (local.get $v) (i32.const 16)))
+          (br_if $pairs (i32.lt_u (local.get $p) (local.get $end))))))
     (f64.eq (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (f64.const 0)))
   (func (export "relu") (param $out i32) (param $len i32) (param $a i32)
     (local $end i32) (local $v_a v128)

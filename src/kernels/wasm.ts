@@ -33,6 +33,8 @@ interface Exports {
   gatherRows(out: number, src: number, order: number, rows: number, n: number): void;
   sgd(p: number, g: number, backup: number, len: number, lr: number, wd: number): number;
   sgdNoDecay(p: number, g: number, backup: number, len: number, lr: number): number;
+  adam(p: number, g: number, m: number, v: number, oldP: number, oldM: number, oldV: number, len: number,
+    b1: number, b2: number, omb1: number, omb2: number, stepSize: number, c2Root: number, eps: number, decay: number): number;
   relu(out: number, len: number, a: number): void;
   reluBackward(out: number, len: number, g: number, a: number): void;
   leakyRelu(out: number, len: number, a: number, slope: number): void;
@@ -147,8 +149,8 @@ class WasmKernels implements Kernels {
   gatherRows(out: Matrix, src: Matrix, order: Uint32Array, start: number): void {
     const buf = this.buffer;
     if (out.data.buffer !== buf || src.data.buffer !== buf || order.buffer !== buf) {
-      // Training data usually stays in JavaScript memory: copying it into the arena's batch is
-      // the expected path then, not a fallback. Only an `out` outside the arena counts.
+      // Training data that got no room in the arena stays in JavaScript memory: copying it into
+      // the arena's batch is the expected path then, not a fallback. Only an `out` outside counts.
       if (out.data.buffer !== buf) this.fallbacks++;
       js.gatherRows(out, src, order, start);
       return;
@@ -162,8 +164,10 @@ class WasmKernels implements Kernels {
       this.fallbacks++;
       return js.sgdUpdate(values, grads, learningRate, weightDecay, backup);
     }
-    return this.x.sgd(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset,
-      values.length, learningRate, weightDecay) === 1;
+    // The pairs in wasm; an odd last element through the same loop in JavaScript (same bits).
+    const n = values.length;
+    const ok = this.x.sgd(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset, n, learningRate, weightDecay) === 1;
+    return (n & 1) === 0 ? ok : js.sgdUpdate(values, grads, learningRate, weightDecay, backup, n - 1) && ok;
   }
 
   sgdUpdateNoDecay(values: Float64Array, grads: Float64Array, learningRate: number, backup?: Float64Array): boolean {
@@ -172,8 +176,29 @@ class WasmKernels implements Kernels {
       this.fallbacks++;
       return js.sgdUpdateNoDecay(values, grads, learningRate, backup);
     }
-    return this.x.sgdNoDecay(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset,
-      values.length, learningRate) === 1;
+    const n = values.length;
+    const ok = this.x.sgdNoDecay(values.byteOffset, grads.byteOffset, backup === undefined ? 0 : backup.byteOffset, n, learningRate) === 1;
+    return (n & 1) === 0 ? ok : js.sgdUpdateNoDecay(values, grads, learningRate, backup, n - 1) && ok;
+  }
+
+  adamUpdate(
+    values: Float64Array, grads: Float64Array, m: Float64Array, v: Float64Array,
+    oldValues: Float64Array, oldM: Float64Array, oldV: Float64Array,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+    stepSize: number, c2Root: number, epsilon: number, decay: number,
+  ): boolean {
+    const buf = this.buffer;
+    if (values.buffer !== buf || grads.buffer !== buf || m.buffer !== buf || v.buffer !== buf ||
+      oldValues.buffer !== buf || oldM.buffer !== buf || oldV.buffer !== buf) {
+      this.fallbacks++;
+      return js.adamUpdate(values, grads, m, v, oldValues, oldM, oldV, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay);
+    }
+    // The pairs in wasm; an odd last element through the same loop in JavaScript (same bits).
+    const n = values.length, pairs = n & ~1;
+    const ok = this.x.adam(values.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, oldValues.byteOffset, oldM.byteOffset, oldV.byteOffset,
+      pairs, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay) === 1;
+    if (pairs === n) return ok;
+    return js.adamUpdate(values, grads, m, v, oldValues, oldM, oldV, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay, pairs) && ok;
   }
 
   reluForward(out: Float64Array, a: Float64Array): void {

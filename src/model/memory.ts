@@ -6,7 +6,13 @@
  * moves the network's store into a new arena sized once for everything the run needs:
  *
  *   θ and ∂h/∂θ (2P) · the batch workspaces {A, Z, δ, Y} · the validation workspace ·
- *   optimizer state (up to 6P) · a forward workspace of up to PREDICT_ROWS rows for `predict`
+ *   optimizer state (up to 6P) · a forward workspace of up to PREDICT_ROWS rows for `predict` ·
+ *   the Trainer's own copies of the training x and y (so that each batch's gather runs in wasm)
+ *
+ * When the engine refuses a memory that large, the arena is made without the copies of x and y
+ * (the Trainer then gathers its batches from JavaScript memory, in JavaScript); when it refuses
+ * that too, the network stays where it is and trains on the JavaScript kernels. Same bits in all
+ * three cases: the gather is a copy.
  *
  * The move happens in the Trainer's constructor, after every argument is checked, and only then:
  * θ is copied, `net.params.values` / `net.params.grads`, every `layer.weights.data` and every
@@ -18,8 +24,8 @@
  * On the 'js' backend a network in WebAssembly memory moves back to plain arrays the same way
  * (so that the js backend runs the JavaScript kernels only); a plain store does not move.
  */
-import type { Matrix } from '../core/matrix.js';
-import { createArena, getBackend } from '../kernels/index.js';
+import { Matrix } from '../core/matrix.js';
+import { createArena, getBackend, MAX_ARENA_SLOTS } from '../kernels/index.js';
 import { arenaOf } from '../kernels/memory.js';
 import type { Workspace } from './backprop.js';
 import type { Dense } from './layer.js';
@@ -46,38 +52,43 @@ function canDetach(): boolean {
 
 /**
  * On the 'wasm' backend, moves `net`'s store into a new arena with room for workspaces of the
- * given row counts (training batches with deltas, forward-only passes without); where an old
- * plain store could not be detached, or the engine refuses the memory, it stays, and training
- * runs on the JavaScript kernels with the same bits. On the 'js' backend, moves a store that is in an arena to plain arrays.
+ * given row counts (training batches with deltas, forward-only passes without) and for copies of
+ * the `data` matrices (the Trainer's x and y), and returns those copies; where an old plain store
+ * could not be detached, or the engine refuses the memory, it stays, and training runs on the
+ * JavaScript kernels with the same bits. On the 'js' backend, moves a store that is in an arena
+ * to plain arrays. Returns `data` itself (not copied) whenever the copies are not in an arena,
+ * and a zero-filled Uint32Array of `indices` entries (the Trainer's sample order), in the arena
+ * with the copies.
  */
 export function moveForTraining(
   net: { readonly input: number; readonly layers: readonly Dense[]; readonly params: Params },
   trainingRows: readonly number[],
   forwardRows: readonly number[],
-): void {
+  data: readonly Matrix[] = [],
+  indices = 0,
+): { data: Matrix[]; indices: Uint32Array } {
+  const inPlace = (): { data: Matrix[]; indices: Uint32Array } => ({ data: data.slice(), indices: new Uint32Array(indices) });
   const params = net.params, P = params.length;
   const old = arenaOf(params.values);
   if (getBackend() !== 'wasm') {
-    if (old === undefined) return;
+    if (old === undefined) return inPlace();
     const values = params.values.slice(), grads = params.grads.slice();
     repoint(net.layers, params, values, grads);
     old.dispose();
-    return;
+    return inPlace();
   }
-  if (old === undefined && !canDetach()) return;
+  if (old === undefined && !canDetach()) return inPlace();
   let slots = 2 * P + OPTIMIZER_SLOTS * P;
   for (const r of trainingRows) slots += workspaceSlots(net.input, net.layers, r, true);
   for (const r of forwardRows) slots += workspaceSlots(net.input, net.layers, r, false);
   slots += workspaceSlots(net.input, net.layers, PREDICT_ROWS, false);
-  let arena;
-  try {
-    arena = createArena(slots, 'wasm');
-  } catch (error) {
-    // The engine refused another memory (each reserves address space: V8 on x64 runs out near
-    // 13,000 live ones, e.g. as many trained networks kept at once). Train in place instead.
-    if (error instanceof RangeError) return;
-    throw error;
-  }
+  let dataSlots = Math.ceil(indices / 2);
+  for (const m of data) dataSlots += m.data.length;
+  // The engine refused another memory (each reserves address space: V8 on x64 runs out near
+  // 13,000 live ones, e.g. as many trained networks kept at once) or one this large: try without
+  // the data, then train in place.
+  const arena = (dataSlots > 0 ? tryArena(slots + dataSlots) : undefined) ?? tryArena(slots);
+  if (arena === undefined) return inPlace();
   const values = arena.take(P), grads = arena.take(P);
   values.set(params.values);
   grads.set(params.grads);
@@ -85,6 +96,24 @@ export function moveForTraining(
   repoint(net.layers, params, values, grads);
   if (old !== undefined) old.dispose();
   else detach(before);
+  if (arena.capacity < slots + dataSlots) return inPlace();
+  const copies = data.map((m) => {
+    const copy = new Matrix(m.rows, m.cols, arena.take(m.data.length));
+    copy.data.set(m.data);
+    return copy;
+  });
+  return { data: copies, indices: arena.takeIndices(indices) };
+}
+
+/** A wasm arena of `slots` float64 slots, or undefined when the engine refuses the memory. */
+function tryArena(slots: number): ReturnType<typeof createArena> | undefined {
+  if (slots > MAX_ARENA_SLOTS) return undefined;
+  try {
+    return createArena(slots, 'wasm');
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 /** Points the store and every layer's views at `values` and `grads`. */

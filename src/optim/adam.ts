@@ -13,7 +13,8 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
-import { allocateFloat64 } from '../kernels/memory.js';
+import type { Kernels } from '../kernels/arena.js';
+import { allocateFloat64, kernelsFor } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
@@ -62,6 +63,12 @@ export class Adam implements Optimizer {
   private beta1Power = 1;
   private beta2Power = 1;
   private saved = { t: 0, beta1Power: 1, beta2Power: 1 };
+  /** Per-segment views for the kernels, and the store they were made for. */
+  private views: {
+    store: Float64Array;
+    kernels: Kernels;
+    segments: Array<{ values: Float64Array; grads: Float64Array; m: Float64Array; v: Float64Array; oldValues: Float64Array; oldM: Float64Array; oldV: Float64Array; decay: boolean }>;
+  } | undefined;
 
   constructor(name: 'adam' | 'adamw', o: { learningRate: number; beta1: number; beta2: number; epsilon: number; weightDecay: number }) {
     this.name = name;
@@ -87,6 +94,7 @@ export class Adam implements Optimizer {
     this.v = allocateFloat64(n, params.values);
     this.mBefore = allocateFloat64(n, params.values);
     this.vBefore = allocateFloat64(n, params.values);
+    this.views = undefined;
     this.t = 0;
     this.beta1Power = 1;
     this.beta2Power = 1;
@@ -102,35 +110,41 @@ export class Adam implements Optimizer {
     const stepSize = learningRate / (1 - b1Power);
     const c2Root = Math.sqrt(1 - b2Power);
     const oneMinusB1 = 1 - b1, oneMinusB2 = 1 - b2;
-    const W = p.values, G = p.grads, M = this.m, V = this.v, oldW = this.before, oldM = this.mBefore, oldV = this.vBefore;
-    let s = 0;
-    for (const seg of p.segments) {
-      const end = seg.offset + seg.length;
-      const decay = seg.decay ? weightDecay : 0;
-      for (let i = seg.offset; i < end; i++) {
-        const w = W[i]!, g = G[i]!;
-        oldW[i] = w;
-        oldM[i] = M[i]!;
-        oldV[i] = V[i]!;
-        const m = M[i]! * b1 + oneMinusB1 * g;
-        const v = V[i]! * b2 + oneMinusB2 * (g * g);
-        M[i] = m;
-        V[i] = v;
-        const update = stepSize * (m / (Math.sqrt(v) / c2Root + eps));
-        const next = decay === 0 ? w - update : w - update - decay * w;
-        W[i] = next;
-        s += next * 0 + v * 0;
-      }
+    // Segment by segment on the kernels of the store's arena (WebAssembly SIMD when it lives in one;
+    // kernels/js.ts adamUpdate is the same loop in JavaScript); every segment is updated even
+    // after a non-finite one, so that `undo` restores all of θ.
+    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const k = views.kernels, list = views.segments;
+    let ok = true;
+    for (let i = 0; i < list.length; i++) {
+      const g = list[i]!;
+      const finite = k.adamUpdate(g.values, g.grads, g.m, g.v, g.oldValues, g.oldM, g.oldV,
+        b1, b2, oneMinusB1, oneMinusB2, stepSize, c2Root, eps, g.decay ? weightDecay : 0);
+      ok = finite && ok;
     }
     this.t++;
     this.beta1Power = b1Power;
     this.beta2Power = b2Power;
     this.canUndo = true;
-    if (s !== 0) {
+    if (!ok) {
       this.undo();
       return false;
     }
     return true;
+  }
+
+  /** Views of every segment in θ, ∂h/∂θ and the state, made once per store (not per step). */
+  private makeViews(p: Params): NonNullable<Adam['views']> {
+    const cut = (a: Float64Array, s: { offset: number; length: number }): Float64Array => a.subarray(s.offset, s.offset + s.length);
+    this.views = {
+      store: p.values,
+      kernels: kernelsFor(p.values),
+      segments: p.segments.map((s) => ({
+        values: cut(p.values, s), grads: cut(p.grads, s), m: cut(this.m, s), v: cut(this.v, s),
+        oldValues: cut(this.before, s), oldM: cut(this.mBefore, s), oldV: cut(this.vBefore, s), decay: s.decay,
+      })),
+    };
+    return this.views;
   }
 
   undo(): void {

@@ -16,7 +16,7 @@ import type { Matrix } from '../core/matrix.js';
 import { Random } from '../core/random.js';
 import { booleanOption, checkOptionNames, integerSeed, type MatrixLike, member, positiveInteger, toMatrix, toOptions } from '../core/schema.js';
 import type { FromJSONOptions } from '../io/json.js';
-import { gatherRows } from '../kernels/js.js';
+import { kernelsFor } from '../kernels/memory.js';
 import { backward, createWorkspace, forward, type GradientViews, gradientViews, type Workspace } from '../model/backprop.js';
 import { createDropout, drawMasks, type DropoutBuffers, hasDropout } from '../model/dropout.js';
 import { checkTargets, fusedDelta, type Loss, losses, resolveLoss } from '../model/losses.js';
@@ -146,8 +146,6 @@ export class Trainer {
     this.signal = r.signal;
     this.explicitValidation = r.validation !== undefined && r.validationSplit === undefined;
     this.validationSplit = r.validationSplit;
-    this.x = r.x;
-    this.y = r.y;
     this.batchSize = r.batchSize;
     this.epochs = r.epochs;
     this.shuffle = r.shuffle;
@@ -156,10 +154,14 @@ export class Trainer {
     this.batches = Math.ceil(N / r.batchSize);
     this.totalBatches = this.batches * r.epochs;
     this.random = new Random(r.seed);
-    this.order = new Uint32Array(N);
+    // On the wasm backend the network's store moves into this run's arena here (model/memory.ts),
+    // with copies of x and y and the sample order, so that each batch is gathered in wasm.
+    const moved = moveForTraining(
+      net, N % r.batchSize > 0 ? [r.batchSize, N % r.batchSize] : [r.batchSize], r.validation === undefined ? [] : [r.validation.x.rows], [r.x, r.y], N,
+    );
+    [this.x, this.y] = moved.data as [Matrix, Matrix];
+    this.order = moved.indices;
     for (let i = 0; i < N; i++) this.order[i] = i;
-    // On the wasm backend the network's store moves into this run's arena here (model/memory.ts).
-    moveForTraining(net, N % r.batchSize > 0 ? [r.batchSize, N % r.batchSize] : [r.batchSize], r.validation === undefined ? [] : [r.validation.x.rows]);
     const store = net.params.values;
     this.full = createWorkspace(net.input, net.layers, r.batchSize, true, store);
     this.tail = N % r.batchSize > 0 ? createWorkspace(net.input, net.layers, N % r.batchSize, true, store) : undefined;
@@ -369,8 +371,9 @@ export class Trainer {
       if (b === 0 && this.shuffle) this.random.shuffle(this.order);
       const start = b * this.batchSize;
       const ws = start + this.batchSize <= N ? this.full : this.tail!;
-      gatherRows(ws.activations[0]!, this.x, this.order, start);
-      gatherRows(ws.targets, this.y, this.order, start);
+      const k = kernelsFor(ws.targets.data);
+      k.gatherRows(ws.activations[0]!, this.x, this.order, start);
+      k.gatherRows(ws.targets, this.y, this.order, start);
       const drop = ws === this.full ? this.dropFull : this.dropTail;
       if (drop !== undefined) drawMasks(drop, this.dropRandom!);
       forward(layers, ws, drop);

@@ -12,12 +12,15 @@ export const UNIT_SCALE_LIMIT = 10;
 
 export class Watch {
   readonly warnings: string[] = [];
-  /** For each ReLU layer: whether each unit had A > 0 at least once this epoch, and whether it was reported. */
-  private readonly relu: Array<{ layer: number; active: Uint8Array; reported: boolean }> = [];
+  /**
+   * For each ReLU layer: whether each unit had A > 0 at least once this epoch, how many have not yet
+   * (so that a batch after every unit was seen costs nothing), and whether the layer was reported.
+   */
+  private readonly relu: Array<{ layer: number; active: Uint8Array; unseen: number; reported: boolean }> = [];
 
   constructor(layers: readonly Dense[]) {
     layers.forEach((l, n) => {
-      if (l.activation === activations.relu && n < layers.length - 1) this.relu.push({ layer: n, active: new Uint8Array(l.units), reported: false });
+      if (l.activation === activations.relu && n < layers.length - 1) this.relu.push({ layer: n, active: new Uint8Array(l.units), unseen: l.units, reported: false });
     });
   }
 
@@ -44,9 +47,19 @@ export class Watch {
   observe(ws: Trace): void {
     for (let r = 0; r < this.relu.length; r++) {
       const e = this.relu[r]!;
-      if (e.reported) continue;
-      const A = ws.sums[e.layer]!.data, active = e.active, u = active.length;
-      for (let i = 0; i < A.length; i++) if (A[i]! > 0) active[i % u] = 1;
+      if (e.reported || e.unseen === 0) continue;
+      const A = ws.sums[e.layer]!.data, active = e.active, u = active.length, n = A.length;
+      // Unit j is column j: scan it only until its first A > 0, and only while it is unmarked.
+      for (let j = 0; j < u; j++) {
+        if (active[j] === 1) continue;
+        for (let i = j; i < n; i += u) {
+          if (A[i]! > 0) {
+            active[j] = 1;
+            e.unseen--;
+            break;
+          }
+        }
+      }
     }
   }
 
@@ -57,6 +70,7 @@ export class Watch {
       let dead = 0;
       for (let j = 0; j < e.active.length; j++) if (e.active[j] === 0) dead++;
       e.active.fill(0);
+      e.unseen = e.active.length;
       if (dead > 0) {
         e.reported = true;
         this.warnings.push(
@@ -84,5 +98,6 @@ export class Watch {
         if (Array.isArray(a) && a.length === e.active.length) for (let j = 0; j < a.length; j++) e.active[j] = a[j] === 1 ? 1 : 0;
       });
     }
+    for (const e of this.relu) e.unseen = e.active.length - e.active.reduce((n, v) => n + v, 0);
   }
 }
