@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { cos } from '../src/core/trig.js';
 import { Random } from '../src/core/random.js';
+import { ulpDistance } from './helpers/ulp.js';
 
 // ---------------------------------------------------------------------------------------------
 // Bits and ulps.
@@ -13,21 +14,6 @@ import { Random } from '../src/core/random.js';
 const F = new Float64Array(1);
 const B = new BigInt64Array(F.buffer);
 const MAG = 0x7fffffffffffffffn;
-
-/** Position of x on the ordered line of doubles (−0 and +0 both at 0). */
-function ordinal(x: number): bigint {
-  F[0] = x;
-  const v = B[0]!;
-  return v < 0n ? -(v & MAG) : v;
-}
-
-/** The number of doubles between a and b (0 when equal). */
-function ulpDistance(a: number, b: number): number {
-  if (a === b) return 0;
-  if (a !== a || b !== b) return Infinity;
-  const d = ordinal(a) - ordinal(b);
-  return Number(d < 0n ? -d : d);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The reference: fixed point with W fraction bits in BigInt. π from Machin's formula

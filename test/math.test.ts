@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { exp, expm1, log, log1p, tanh } from '../src/core/math.js';
 import { Random } from '../src/core/random.js';
+import { ulpDistance } from './helpers/ulp.js';
 
 // ---------------------------------------------------------------------------------------------
 // ulp distance between two doubles: the number of representable values between them.
@@ -8,20 +9,6 @@ import { Random } from '../src/core/random.js';
 const F = new Float64Array(1);
 const B = new BigInt64Array(F.buffer);
 const MAG = 0x7fffffffffffffffn;
-
-/** Position of x on the ordered line of doubles (−0 and +0 both at 0). */
-function ordinal(x: number): bigint {
-  F[0] = x;
-  const v = B[0]!;
-  return v < 0n ? -(v & MAG) : v;
-}
-
-function ulpDistance(a: number, b: number): number {
-  if (a === b) return 0;
-  if (a !== a || b !== b) return a !== a && b !== b ? 0 : Infinity;
-  const d = ordinal(a) - ordinal(b);
-  return Number(d < 0n ? -d : d);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Arbitrary-precision reference values with BigInt: a value is m·2^e.
