@@ -34,7 +34,7 @@ export type {
   ResumeOptions,
   Targets,
   TrainerOptions,
-} from './train/trainer.js';
+} from './train/types.js';
 export { earlyStopping } from './train/callbacks.js';
 export type { EarlyStopping, EarlyStoppingOptions } from './train/callbacks.js';
 export type { FromJSONOptions, LayerJSON, NetworkJSON } from './io/json.js';

@@ -45,7 +45,8 @@ import { workspaceIsStale } from './model/memory.js';
 import { Params } from './model/params.js';
 import { checkAdapted, type Classification, classify, type Evaluation, evaluate, type EvaluateOptions } from './train/evaluate.js';
 import { checkFree } from './train/options.js';
-import { fitAsync, type FitOptions, type History, setNetworkReader, type Targets, Trainer, type TrainerOptions, type TrainingModel } from './train/trainer.js';
+import { fitAsync, setNetworkReader, Trainer } from './train/trainer.js';
+import type { FitOptions, History, Targets, TrainerOptions, TrainingModel } from './train/types.js';
 
 export type { Trace } from './model/backprop.js';
 

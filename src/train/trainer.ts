@@ -47,20 +47,6 @@ import { scaleInPlace, targetRows, trainingScaling } from './targets.js';
 import type { AbortSignalLike, Checkpoint, EpochStats, FitOptions, History, ResumeOptions, Targets, TrainerOptions, TrainingModel } from './types.js';
 import { Watch } from './warnings.js';
 
-export type {
-  AbortSignalLike,
-  BatchStats,
-  Checkpoint,
-  EpochStats,
-  FitOptions,
-  History,
-  OptimizerName,
-  ResumeOptions,
-  Targets,
-  TrainerOptions,
-  TrainingModel,
-} from './types.js';
-
 const TRAINER_KEYS = [
   'loss', 'optimizer', 'learningRate', 'weightDecay', 'schedule', 'batchSize', 'epochs', 'shuffle', 'seed',
   'validation', 'validationSplit', 'callbacks', 'onBatch', 'onEpoch', 'signal',
