@@ -2,6 +2,7 @@
 
 /** The module's WAT text, as written to src/kernels/wasm-kernels.wat. */
 export declare function moduleText(): string;
+export declare function optimModuleText(): string;
 
 /** Assembles the module: the WAT text, the TypeScript source of src/kernels/wasm-bytes.ts and the bytes. */
-export declare function generate(): Promise<{ wat: string; ts: string; bytes: Uint8Array }>;
+export declare function generate(): Promise<{ wat: string; optimWat: string; ts: string; bytes: Uint8Array; optimBytes: Uint8Array }>;

@@ -1,10 +1,11 @@
-// Generates deltaprop's WebAssembly kernels: the WAT text below is assembled with wabt into
-// src/kernels/wasm-bytes.ts (the bytes, base64) and src/kernels/wasm-kernels.wat (the text, for review).
+// Generates deltaprop's WebAssembly kernels, two modules on one memory: the WAT text below is
+// assembled with wabt into src/kernels/wasm-bytes.ts (the bytes, base64) and written to
+// src/kernels/wasm-kernels.wat and src/kernels/wasm-optim.wat (the text, for review).
 //
 //   npm run gen:wasm                   (node scripts/gen-wasm.mjs) writes both files
 //   node scripts/gen-wasm.mjs --check  exits 1 if either file differs from what this script makes
 //
-// test/wasm-generator.test.ts regenerates them and checks they are byte-identical to the committed ones.
+// test/wasm-backend.test.ts regenerates them and checks they are byte-identical to the committed ones.
 //
 // Every kernel returns the bits of its JavaScript twin in src/kernels/js.ts: products are vectorised
 // across output columns (each f64x2 lane is one output element) and every lane sums its terms in the
@@ -17,6 +18,7 @@ import wabtInit from 'wabt';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BYTES_FILE = 'src/kernels/wasm-bytes.ts';
 const WAT_FILE = 'src/kernels/wasm-kernels.wat';
+const OPTIM_WAT_FILE = 'src/kernels/wasm-optim.wat';
 
 // ---------------------------------------------------------------------------------------------
 // The scratch area at the start of every arena's memory (byte offsets; see src/kernels/wasm.ts)
@@ -378,7 +380,7 @@ function sgd(name, decay) {
  *   m = M·b1 + omb1·g,  v = V·b2 + omb2·(g·g),  update = stepSize · (m / (√v / c2Root + eps)),
  *   next = decay = 0 ? w − update : w − update − decay·w   (decay −0 counts as 0, as in JS).
  * f64x2.sqrt and f64x2.div round as Math.sqrt and / do. Returns 1 when every next and v is finite
- * (Σ next·0 + v·0 is 0 exactly then, NaN otherwise). Kept small: the module must stay under 4 KB.
+ * (Σ next·0 + v·0 is 0 exactly then, NaN otherwise).
  */
 function adam() {
   const ptrs = ['p', 'g', 'm', 'v'];
@@ -412,6 +414,92 @@ function adam() {
   (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
 }
 
+/**
+ * One step of SGD with momentum of len values, len even (src/kernels/js.ts momentumUpdate; the
+ * caller steps an odd last element in JavaScript), in exactly the JS order: the old w and velocity
+ * are copied to oldP and oldV, then
+ *   v = first ? g : mu·V + g,   u = nesterov ? g + mu·v : v,
+ *   next = decay = 0 ? w − lr·u : w − lr·u − decay·w   (decay −0 counts as 0, as in JS).
+ * first and nesterov (0 or 1) choose per lane by masks, as decay does. Returns 1 when every next
+ * and v is finite.
+ */
+function momentum() {
+  const splat = [['LR', 'lr'], ['MU', 'mu'], ['D', 'decay']].map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+  // all ones when the flag is set, else all zeros
+  const mask = (flag) => `(i64x2.splat (i64.sub (i64.const 0) (i64.extend_i32_u (i32.ne ${get(flag)} ${i32(0)}))))`;
+  const body = [
+    set('w', `(v128.load ${get('p')})`),
+    set('gv', `(v128.load ${get('g')})`),
+    // v = first ? g : mu·V + g
+    set('vn', `(v128.bitselect ${get('gv')} (f64x2.add (f64x2.mul ${get('MU')} (v128.load ${get('v')})) ${get('gv')}) ${get('FIRST')})`),
+    `(v128.store ${get('v')} ${get('vn')})`,
+    // u = nesterov ? g + mu·v : v
+    set('u', `(v128.bitselect (f64x2.add ${get('gv')} (f64x2.mul ${get('MU')} ${get('vn')})) ${get('vn')} ${get('NEST')})`),
+    set('nx', `(f64x2.sub ${get('w')} (f64x2.mul ${get('LR')} ${get('u')}))`),
+    `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
+    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('vn')} ${ZERO_V})))`),
+    ...['p', 'g', 'v'].map((x) => add(x, 16)),
+  ].join('\n');
+  return `
+(func (export "momentum") ${params([...['p', 'g', 'v', 'oldP', 'oldV', 'len'].map((x) => [x, 'i32']), ['lr', 'f64'], ['mu', 'f64'], ['nesterov', 'i32'], ['first', 'i32'], ['decay', 'f64']])} (result i32)
+  ${locals([['end', 'i32'], ['bytes', 'i32'], ...['w', 'gv', 'vn', 'u', 'nx', 'acc', 'noDecay', 'FIRST', 'NEST', 'LR', 'MU', 'D'].map((x) => [x, 'v128'])])}
+  ${set('bytes', `(i32.shl ${get('len')} ${i32(3)})`)}
+  (memory.copy ${get('oldP')} ${get('p')} ${get('bytes')})
+  (memory.copy ${get('oldV')} ${get('v')} ${get('bytes')})
+  ${splat}
+  ${set('FIRST', mask('first'))}
+  ${set('NEST', mask('nesterov'))}
+  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
+  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
+  (if (i32.lt_u ${get('p')} ${get('end')}) (then
+    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
+  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+}
+
+/**
+ * One RMSprop step of len values, len even (src/kernels/js.ts rmspropUpdate; the caller steps an
+ * odd last element in JavaScript), in exactly the JS order: the old w, s (and b when mu > 0) are
+ * copied to oldP, oldS (and oldB), then
+ *   s = S·rho + omr·(g·g),  d = √s + eps,
+ *   mu > 0: b = B·mu + g / d, update = lr·b;   mu = 0: update = lr·(g / d),
+ *   next = decay = 0 ? w − update : w − update − decay·w.
+ * b and oldB are not touched when mu = 0. Returns 1 when every next and s is finite.
+ */
+function rmsprop() {
+  const splat = [['LR', 'lr'], ['RHO', 'rho'], ['OMR', 'omr'], ['E', 'eps'], ['MU', 'mu'], ['D', 'decay']]
+    .map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+  const body = [
+    set('w', `(v128.load ${get('p')})`),
+    set('gv', `(v128.load ${get('g')})`),
+    set('sq', `(f64x2.add (f64x2.mul (v128.load ${get('s')}) ${get('RHO')}) (f64x2.mul ${get('OMR')} (f64x2.mul ${get('gv')} ${get('gv')})))`),
+    `(v128.store ${get('s')} ${get('sq')})`,
+    set('q', `(f64x2.div ${get('gv')} (f64x2.add (f64x2.sqrt ${get('sq')}) ${get('E')}))`),
+    `(if ${get('hasMu')}
+      (then
+        ${set('q', `(f64x2.add (f64x2.mul (v128.load ${get('b')}) ${get('MU')}) ${get('q')})`)}
+        (v128.store ${get('b')} ${get('q')})
+        ${add('b', 16)}))`,
+    set('nx', `(f64x2.sub ${get('w')} (f64x2.mul ${get('LR')} ${get('q')}))`),
+    `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
+    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('sq')} ${ZERO_V})))`),
+    ...['p', 'g', 's'].map((x) => add(x, 16)),
+  ].join('\n');
+  return `
+(func (export "rmsprop") ${params([...['p', 'g', 's', 'b', 'oldP', 'oldS', 'oldB', 'len'].map((x) => [x, 'i32']), ...['lr', 'rho', 'omr', 'eps', 'mu', 'decay'].map((x) => [x, 'f64'])])} (result i32)
+  ${locals([['end', 'i32'], ['bytes', 'i32'], ['hasMu', 'i32'], ...['w', 'gv', 'sq', 'q', 'nx', 'acc', 'noDecay', 'LR', 'RHO', 'OMR', 'E', 'MU', 'D'].map((x) => [x, 'v128'])])}
+  ${set('bytes', `(i32.shl ${get('len')} ${i32(3)})`)}
+  ${set('hasMu', `(f64.gt ${get('mu')} (f64.const 0))`)}
+  (memory.copy ${get('oldP')} ${get('p')} ${get('bytes')})
+  (memory.copy ${get('oldS')} ${get('s')} ${get('bytes')})
+  (if ${get('hasMu')} (then (memory.copy ${get('oldB')} ${get('b')} ${get('bytes')})))
+  ${splat}
+  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
+  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
+  (if (i32.lt_u ${get('p')} ${get('end')}) (then
+    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
+  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The module
 
@@ -430,6 +518,7 @@ function indent(text) {
   return out.join('\n') + '\n';
 }
 
+/** The products, gather and activations; its memory starts with the scratch area. */
 export function moduleText() {
   return indent(`;; deltaprop's WebAssembly SIMD kernels. GENERATED by scripts/gen-wasm.mjs: edit that, not this.
 ;; Memory layout (bytes): ${ZERO} zeros (64), ${EDGE} edge block (4 × 4), ${APACK} packed A (4 × ${KC}),
@@ -443,45 +532,70 @@ ${copyBlock()}
 ${gemm()}
 ${columnSums()}
 ${gatherRows()}
-${sgd('sgd', true)}
-${sgd('sgdNoDecay', false)}
-${adam()}
 ${activations()}
 )
 `);
 }
 
-/** Assembles the module; returns the WAT text and the TypeScript source holding the bytes. */
+/**
+ * The optimizer steps: a second module on the same memory, so that each stays under the 4 KB that
+ * engines compile synchronously on a page's main thread. It uses no scratch.
+ */
+export function optimModuleText() {
+  return indent(`;; deltaprop's WebAssembly SIMD optimizer steps. GENERATED by scripts/gen-wasm.mjs: edit that, not this.
+;; It shares the memory of src/kernels/wasm-kernels.wat and uses no scratch of its own.
+(module
+(import "env" "memory" (memory 1))
+${sgd('sgd', true)}
+${sgd('sgdNoDecay', false)}
+${adam()}
+${momentum()}
+${rmsprop()}
+)
+`);
+}
+
+/** Assembles both modules; returns their WAT text and bytes, and the TypeScript source holding the bytes. */
 export async function generate() {
   const wabt = await wabtInit();
-  const wat = moduleText();
-  const parsed = wabt.parseWat('wasm-kernels.wat', wat, { simd: true, bulk_memory: true });
-  parsed.resolveNames();
-  parsed.validate();
-  const { buffer } = parsed.toBinary({ log: false, write_debug_names: false, canonicalize_lebs: true });
-  parsed.destroy();
-  const base64 = Buffer.from(buffer).toString('base64');
-  const lines = base64.match(/.{1,100}/g) ?? [];
+  const assemble = (name, wat) => {
+    const parsed = wabt.parseWat(name, wat, { simd: true, bulk_memory: true });
+    parsed.resolveNames();
+    parsed.validate();
+    const { buffer } = parsed.toBinary({ log: false, write_debug_names: false, canonicalize_lebs: true });
+    parsed.destroy();
+    return buffer;
+  };
+  const wat = moduleText(), optimWat = optimModuleText();
+  const bytes = assemble('wasm-kernels.wat', wat), optimBytes = assemble('wasm-optim.wat', optimWat);
+  const base64 = (b) => (Buffer.from(b).toString('base64').match(/.{1,100}/g) ?? []).map((l) => `  '${l}'`).join(' +\n');
   const ts = `// GENERATED by scripts/gen-wasm.mjs from the WAT text in that script (also written to
-// src/kernels/wasm-kernels.wat for review). Do not edit: run \`node scripts/gen-wasm.mjs\`.
-// test/wasm-generator.test.ts checks that this file is what the script makes.
+// src/kernels/wasm-kernels.wat and src/kernels/wasm-optim.wat for review). Do not edit: run
+// \`node scripts/gen-wasm.mjs\`. test/wasm-backend.test.ts checks that this file is what the script makes.
 
 /** Bytes of the scratch area at the start of an arena's memory; the arena's values start here. */
 export const HEAP_BASE = ${HEAP_BASE};
 
-/** Size of the module in bytes. */
-export const WASM_SIZE = ${buffer.length};
+/** Size of the kernels module in bytes. */
+export const WASM_SIZE = ${bytes.length};
 
-/** The module, base64. */
+/** The kernels module (products, gather, activations), base64. */
 export const WASM_BASE64 =
-${lines.map((l) => `  '${l}'`).join(' +\n')};
+${base64(bytes)};
+
+/** Size of the optimizer module in bytes. */
+export const WASM_OPTIM_SIZE = ${optimBytes.length};
+
+/** The optimizer module (SGD, momentum, Adam, RMSprop steps), base64. */
+export const WASM_OPTIM_BASE64 =
+${base64(optimBytes)};
 `;
-  return { wat, ts, bytes: buffer };
+  return { wat, optimWat, ts, bytes, optimBytes };
 }
 
 async function main() {
-  const { wat, ts } = await generate();
-  const files = [[WAT_FILE, wat], [BYTES_FILE, ts]];
+  const { wat, optimWat, ts } = await generate();
+  const files = [[WAT_FILE, wat], [OPTIM_WAT_FILE, optimWat], [BYTES_FILE, ts]];
   if (process.argv.includes('--check')) {
     let same = true;
     for (const [file, text] of files) {
@@ -492,7 +606,7 @@ async function main() {
     process.exit(same ? 0 : 1);
   }
   for (const [file, text] of files) writeFileSync(root + file, text);
-  console.log(`wrote ${BYTES_FILE} and ${WAT_FILE}`);
+  console.log(`wrote ${BYTES_FILE}, ${WAT_FILE} and ${OPTIM_WAT_FILE}`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -11,26 +11,32 @@ import { Matrix } from '../src/core/matrix.js';
 import { createArena, getBackend, setBackend } from '../src/kernels/index.js';
 import * as js from '../src/kernels/js.js';
 import { decodeBase64 } from '../src/kernels/wasm.js';
-import { HEAP_BASE, WASM_BASE64, WASM_SIZE } from '../src/kernels/wasm-bytes.js';
+import { HEAP_BASE, WASM_BASE64, WASM_OPTIM_BASE64, WASM_OPTIM_SIZE, WASM_SIZE } from '../src/kernels/wasm-bytes.js';
 import { kernelScenario } from './helpers/kernel-scenario.js';
 
 const read = (path: string): string => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
 
 describe('the generated module', () => {
   it('is exactly what scripts/gen-wasm.mjs makes (bytes and review text)', async () => {
-    const { wat, ts, bytes } = await generate();
+    const { wat, optimWat, ts, bytes, optimBytes } = await generate();
     expect(read('src/kernels/wasm-bytes.ts')).toBe(ts);
     expect(read('src/kernels/wasm-kernels.wat')).toBe(wat);
+    expect(read('src/kernels/wasm-optim.wat')).toBe(optimWat);
     expect(Array.from(decodeBase64(WASM_BASE64))).toEqual(Array.from(bytes));
+    expect(Array.from(decodeBase64(WASM_OPTIM_BASE64))).toEqual(Array.from(optimBytes));
     expect(bytes.length).toBe(WASM_SIZE);
+    expect(optimBytes.length).toBe(WASM_OPTIM_SIZE);
   });
 
   it('uses plain SIMD multiplies and adds: no fused multiply-add, no relaxed SIMD', () => {
-    const wat = read('src/kernels/wasm-kernels.wat');
-    expect(wat).toMatch(/f64x2\.mul/);
-    expect(wat).not.toMatch(/relaxed|madd|fma|nmadd/);
-    // under 4 KB: some engines refuse to compile larger modules synchronously on a page's main thread
+    for (const file of ['src/kernels/wasm-kernels.wat', 'src/kernels/wasm-optim.wat']) {
+      const wat = read(file);
+      expect(wat).toMatch(/f64x2\.mul/);
+      expect(wat).not.toMatch(/relaxed|madd|fma|nmadd/);
+    }
+    // each under 4 KB: some engines refuse to compile larger modules synchronously on a page's main thread
     expect(WASM_SIZE).toBeLessThan(4096);
+    expect(WASM_OPTIM_SIZE).toBeLessThan(4096);
   });
 
   it('decodeBase64 reads what Node encodes', () => {

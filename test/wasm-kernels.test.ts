@@ -394,6 +394,164 @@ describe('wasm Adam step', () => {
   });
 });
 
+describe('wasm SGD-with-momentum step', () => {
+  /** The loop optim/sgd.ts ran inline before it moved to the kernels, verbatim: the reference. */
+  function reference(W: Float64Array, G: Float64Array, V: Float64Array, old: Float64Array, oldV: Float64Array,
+    lr: number, mu: number, nesterov: boolean, first: boolean, decay: number): boolean {
+    let s = 0;
+    for (let i = 0; i < W.length; i++) {
+      const w = W[i]!, g = G[i]!;
+      old[i] = w;
+      oldV[i] = V[i]!;
+      const v = first ? g : mu * V[i]! + g;
+      V[i] = v;
+      const u = nesterov ? g + mu * v : v;
+      const next = decay === 0 ? w - lr * u : w - lr * u - decay * w;
+      W[i] = next;
+      s += next * 0 + v * 0;
+    }
+    return s === 0;
+  }
+
+  // [μ, Nesterov, α, decay]: the common setting, Nesterov with decay, a −0 decay (the no-decay branch), a large step
+  const SETTINGS = [[0.9, false, 0.1, 0], [0.9, true, 0.01, 1e-3], [0.5, false, 2, -0], [0.99, true, 0.3, 0.2]] as const;
+
+  for (const n of [0, 1, 2, 7, 128, 1001]) {
+    it(`length ${n}: momentumUpdate equals the JavaScript kernel and the former inline loop, over successive steps`, () => {
+      const rng = new Random(60 + n);
+      const ar = arena(5 * n * SETTINGS.length + 8);
+      for (const [mu, nesterov, lr, decay] of SETTINGS) {
+        const w0 = values(rng, n, special), v0 = values(rng, n, special);
+        const [W, G, V, oW, oV] = [w0, new Float64Array(n), v0, new Float64Array(n), new Float64Array(n)].map((a) => copyIn(ar, a)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+        const jW = w0.slice(), jG = new Float64Array(n), jV = v0.slice(), jOW = new Float64Array(n), jOV = new Float64Array(n);
+        const rW = w0.slice(), rV = v0.slice(), rOW = new Float64Array(n), rOV = new Float64Array(n);
+        for (let t = 1; t <= 4; t++) {
+          const g = values(rng, n, (r) => (r.uniform(0, 1) < 0.15 ? 0 : r.uniform(0, 1) < 0.3 ? special(r) : r.uniform(-2, 2)));
+          G.set(g);
+          jG.set(g);
+          const first = t === 1;
+          const okWasm = ar.kernels.momentumUpdate(W, G, V, oW, oV, lr, mu, nesterov, first, decay);
+          const okJs = js.momentumUpdate(jW, jG, jV, jOW, jOV, lr, mu, nesterov, first, decay);
+          const okRef = reference(rW, g, rV, rOW, rOV, lr, mu, nesterov, first, decay);
+          expect(okWasm).toBe(okJs);
+          expect(okJs).toBe(okRef);
+          for (const [a, b, c, what] of [[W, jW, rW, 'w'], [V, jV, rV, 'velocity'], [oW, jOW, rOW, 'old w'], [oV, jOV, rOV, 'old velocity']] as const) {
+            expectSameBits(a, b, `${what}, step ${t}, μ ${mu}, Nesterov ${nesterov}, decay ${decay}`);
+            expectSameBits(b, c, `${what} (js vs the inline loop), step ${t}`);
+          }
+        }
+      }
+      expect(ar.fallbacks).toBe(0);
+    });
+  }
+
+  it('reports a non-finite new value or velocity, at any position, and saves the old state first', () => {
+    const ar = arena(512);
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, 1e308]) {
+      for (const at of [0, 3, 4]) { // a pair, and the odd last element of 5
+        for (const first of [true, false]) {
+          const w0 = new Float64Array([1, -2, 3, 0.5, -0]), v0 = new Float64Array([0.1, 0, -0.2, 0, 0.3]);
+          const W = copyIn(ar, w0), V = copyIn(ar, v0), G = copyIn(ar, new Float64Array(5));
+          const oW = ar.take(5), oV = ar.take(5);
+          G[at] = bad;
+          const lr = bad === 1e308 ? -10 : 0.1; // w − (−10 · 1e308) overflows
+          expect(ar.kernels.momentumUpdate(W, G, V, oW, oV, lr, 0.9, false, first, 0)).toBe(false);
+          expectSameBits(oW, w0, 'old w');
+          expectSameBits(oV, v0, 'old velocity');
+        }
+      }
+    }
+    const W = copyIn(ar, new Float64Array([1, 2, 3])), G = copyIn(ar, new Float64Array([1, -1, 1e-300]));
+    expect(ar.kernels.momentumUpdate(W, G, ar.take(3), ar.take(3), ar.take(3), 0.1, 0.9, true, false, 0.01)).toBe(true);
+  });
+});
+
+describe('wasm RMSprop step', () => {
+  /** The loop optim/rmsprop.ts ran inline before it moved to the kernels, verbatim: the reference. */
+  function reference(W: Float64Array, G: Float64Array, S: Float64Array, B: Float64Array, oldW: Float64Array, oldS: Float64Array, oldB: Float64Array,
+    learningRate: number, rho: number, eps: number, mu: number, decay: number): boolean {
+    const oneMinusRho = 1 - rho;
+    let s = 0;
+    for (let i = 0; i < W.length; i++) {
+      const w = W[i]!, g = G[i]!;
+      oldW[i] = w;
+      oldS[i] = S[i]!;
+      const sq = S[i]! * rho + oneMinusRho * (g * g);
+      S[i] = sq;
+      const avg = Math.sqrt(sq) + eps;
+      let update: number;
+      if (mu > 0) {
+        oldB[i] = B[i]!;
+        const b = B[i]! * mu + g / avg;
+        B[i] = b;
+        update = learningRate * b;
+      } else {
+        update = learningRate * (g / avg);
+      }
+      const next = decay === 0 ? w - update : w - update - decay * w;
+      W[i] = next;
+      s += next * 0 + sq * 0;
+    }
+    return s === 0;
+  }
+
+  // [ρ, ε, μ, α, decay]: the defaults, momentum with decay, ρ = 0 with a large ε and a −0 decay, no momentum with decay
+  const SETTINGS = [[0.99, 1e-8, 0, 0.01, 0], [0.9, 1e-8, 0.9, 0.01, 1e-3], [0, 0.3, 0.5, 2, -0], [0.5, 1e-7, 0, 0.05, 0.2]] as const;
+
+  for (const n of [0, 1, 2, 7, 128, 1001]) {
+    it(`length ${n}: rmspropUpdate equals the JavaScript kernel and the former inline loop, over successive steps`, () => {
+      const rng = new Random(80 + n);
+      const ar = arena(7 * n * SETTINGS.length + 8);
+      for (const [rho, eps, mu, lr, decay] of SETTINGS) {
+        const w0 = values(rng, n, special);
+        // without momentum the buffers are empty, as the optimizer makes them
+        const nb = mu > 0 ? n : 0;
+        const [W, G, S, oW, oS] = [w0, new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)].map((a) => copyIn(ar, a)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+        const B = ar.take(nb), oB = ar.take(nb);
+        const jW = w0.slice(), jG = new Float64Array(n), jS = new Float64Array(n), jB = new Float64Array(nb), jOW = new Float64Array(n), jOS = new Float64Array(n), jOB = new Float64Array(nb);
+        const rW = w0.slice(), rS = new Float64Array(n), rB = new Float64Array(nb), rOW = new Float64Array(n), rOS = new Float64Array(n), rOB = new Float64Array(nb);
+        for (let t = 1; t <= 4; t++) {
+          const g = values(rng, n, (r) => (r.uniform(0, 1) < 0.15 ? 0 : r.uniform(0, 1) < 0.3 ? special(r) : r.uniform(-2, 2)));
+          G.set(g);
+          jG.set(g);
+          const okWasm = ar.kernels.rmspropUpdate(W, G, S, B, oW, oS, oB, lr, rho, 1 - rho, eps, mu, decay);
+          const okJs = js.rmspropUpdate(jW, jG, jS, jB, jOW, jOS, jOB, lr, rho, 1 - rho, eps, mu, decay);
+          const okRef = reference(rW, g, rS, rB, rOW, rOS, rOB, lr, rho, eps, mu, decay);
+          expect(okWasm).toBe(okJs);
+          expect(okJs).toBe(okRef);
+          for (const [a, b, c, what] of [[W, jW, rW, 'w'], [S, jS, rS, 'square'], [B, jB, rB, 'buffer'], [oW, jOW, rOW, 'old w'], [oS, jOS, rOS, 'old square'], [oB, jOB, rOB, 'old buffer']] as const) {
+            expectSameBits(a, b, `${what}, step ${t}, ρ ${rho}, μ ${mu}, decay ${decay}`);
+            expectSameBits(b, c, `${what} (js vs the inline loop), step ${t}`);
+          }
+        }
+      }
+      expect(ar.fallbacks).toBe(0);
+    });
+  }
+
+  it('reports a non-finite new value or square average, at any position, and saves the old state first', () => {
+    const ar = arena(1024);
+    for (const bad of [Number.POSITIVE_INFINITY, Number.NaN, 1e200]) {
+      for (const at of [0, 3, 4]) { // a pair, and the odd last element of 5
+        for (const mu of [0, 0.9]) {
+          const w0 = new Float64Array([1, -2, 3, 0.5, -0]), s0 = new Float64Array([0.01, 0, 0.04, 0, 0.09]), b0 = new Float64Array([0.1, 0, -0.2, 0, 0.3]);
+          const W = copyIn(ar, w0), S = copyIn(ar, s0), B = copyIn(ar, b0), G = copyIn(ar, new Float64Array(5));
+          const oW = ar.take(5), oS = ar.take(5), oB = ar.take(5);
+          G[at] = bad; // 1e200² overflows s
+          expect(ar.kernels.rmspropUpdate(W, G, S, B, oW, oS, oB, 0.01, 0.99, 0.01, 1e-8, mu, 0)).toBe(false);
+          expectSameBits(oW, w0, 'old w');
+          expectSameBits(oS, s0, 'old square');
+          if (mu > 0) expectSameBits(oB, b0, 'old buffer');
+          else expectSameBits(B, b0, 'buffer untouched without momentum');
+        }
+      }
+    }
+    const W = copyIn(ar, new Float64Array([1, 2, 3])), G = copyIn(ar, new Float64Array([1, -1, 1e-300]));
+    const z = (): Float64Array => ar.take(3);
+    expect(ar.kernels.rmspropUpdate(W, G, z(), z(), z(), z(), z(), 0.01, 0.99, 0.01, 1e-8, 0.9, 0.01)).toBe(true);
+  });
+});
+
 describe('wasm relu and leakyRelu, forward and backward', () => {
   const EDGE = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 5e-324, -5e-324, 1e300, -1e300, 2, -2];
 

@@ -65,6 +65,17 @@ export interface Kernels {
     beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
     stepSize: number, c2Root: number, epsilon: number, decay: number,
   ): boolean;
+  /** One step of SGD with momentum on a segment, saving the old values and velocity: see ./js.ts. False when a new value or velocity is not finite. */
+  momentumUpdate(
+    values: Float64Array, grads: Float64Array, velocity: Float64Array, oldValues: Float64Array, oldVelocity: Float64Array,
+    learningRate: number, momentum: number, nesterov: boolean, first: boolean, decay: number,
+  ): boolean;
+  /** One RMSprop step of a segment, saving the old values, square averages and buffer: see ./js.ts. False when a new value or square average is not finite. */
+  rmspropUpdate(
+    values: Float64Array, grads: Float64Array, square: Float64Array, buffer: Float64Array,
+    oldValues: Float64Array, oldSquare: Float64Array, oldBuffer: Float64Array,
+    learningRate: number, rho: number, oneMinusRho: number, epsilon: number, momentum: number, decay: number,
+  ): boolean;
   reluForward(out: Float64Array, a: Float64Array): void;
   reluBackward(out: Float64Array, dZ: Float64Array, a: Float64Array): void;
   leakyReluForward(out: Float64Array, a: Float64Array, slope: number): void;

@@ -49,7 +49,7 @@ export function createArena(float64Count: number, backend: Backend = getBackend(
   if (backend === 'wasm') {
     const s = wasmSupport();
     if (!s.ok) throw new DeltapropError(`createArena: the 'wasm' backend is not available: ${s.reason}`);
-    const arena = createWasmArena(s.module, float64Count);
+    const arena = createWasmArena(s.modules, float64Count);
     registerArena(arena);
     return arena;
   }

@@ -474,6 +474,83 @@ export function adamUpdate(
 }
 
 // ---------------------------------------------------------------------------------------------
+// SGD with momentum and RMSprop (optim/sgd.ts, optim/rmsprop.ts), one segment of θ at a time
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One step of SGD with momentum μ > 0 on a segment: for every i, with w = values[i], g = grads[i],
+ * saving w and velocity[i] to oldValues and oldVelocity first,
+ *
+ *   v ← first ? g : μ·v + g,   u = nesterov ? g + μ·v : v,
+ *   w ← decay === 0 ? w − α·u : w − α·u − decay·w
+ *
+ * evaluated left to right (PyTorch's order: the first step takes the gradient as the velocity).
+ * Returns whether every new w and v is finite; every element is updated even after a non-finite
+ * one. `start` skips the elements before it (the wasm kernel leaves an odd last element to this loop).
+ */
+export function momentumUpdate(
+  values: Float64Array, grads: Float64Array, velocity: Float64Array, oldValues: Float64Array, oldVelocity: Float64Array,
+  learningRate: number, momentum: number, nesterov: boolean, first: boolean, decay: number, start = 0,
+): boolean {
+  let s = 0;
+  const n = values.length;
+  for (let i = start; i < n; i++) {
+    const w = values[i]!, g = grads[i]!;
+    oldValues[i] = w;
+    oldVelocity[i] = velocity[i]!;
+    const v = first ? g : momentum * velocity[i]! + g;
+    velocity[i] = v;
+    const u = nesterov ? g + momentum * v : v;
+    const next = decay === 0 ? w - learningRate * u : w - learningRate * u - decay * w;
+    values[i] = next;
+    s += next * 0 + v * 0;
+  }
+  return s === 0;
+}
+
+/**
+ * One RMSprop step of a segment: for every i, with w = values[i], g = grads[i], saving w, square[i]
+ * (and buffer[i] when μ > 0) to oldValues, oldSquare (and oldBuffer) first,
+ *
+ *   s ← s·ρ + (1 − ρ)·(g·g),   d = √s + ε,
+ *   μ > 0:  b ← b·μ + g / d,  update = α·b;     μ = 0:  update = α·(g / d)
+ *   w ← decay === 0 ? w − update : w − update − decay·w
+ *
+ * evaluated left to right (PyTorch's order). `buffer` and `oldBuffer` are not read when μ = 0 (they
+ * may be empty). Returns whether every new w and s is finite; every element is updated even after
+ * a non-finite one. `start` skips the elements before it.
+ */
+export function rmspropUpdate(
+  values: Float64Array, grads: Float64Array, square: Float64Array, buffer: Float64Array,
+  oldValues: Float64Array, oldSquare: Float64Array, oldBuffer: Float64Array,
+  learningRate: number, rho: number, oneMinusRho: number, epsilon: number, momentum: number, decay: number, start = 0,
+): boolean {
+  let s = 0;
+  const n = values.length;
+  for (let i = start; i < n; i++) {
+    const w = values[i]!, g = grads[i]!;
+    oldValues[i] = w;
+    oldSquare[i] = square[i]!;
+    const sq = square[i]! * rho + oneMinusRho * (g * g);
+    square[i] = sq;
+    const avg = Math.sqrt(sq) + epsilon;
+    let update: number;
+    if (momentum > 0) {
+      oldBuffer[i] = buffer[i]!;
+      const b = buffer[i]! * momentum + g / avg;
+      buffer[i] = b;
+      update = learningRate * b;
+    } else {
+      update = learningRate * (g / avg);
+    }
+    const next = decay === 0 ? w - update : w - update - decay * w;
+    values[i] = next;
+    s += next * 0 + sq * 0;
+  }
+  return s === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Element-wise activations without transcendental functions (the same code as model/activations)
 // ---------------------------------------------------------------------------------------------
 

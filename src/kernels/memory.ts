@@ -20,6 +20,8 @@ export const jsKernels: Kernels & { readonly fallbacks: number } = {
   sgdUpdate: js.sgdUpdate,
   sgdUpdateNoDecay: js.sgdUpdateNoDecay,
   adamUpdate: js.adamUpdate,
+  momentumUpdate: js.momentumUpdate,
+  rmspropUpdate: js.rmspropUpdate,
   reluForward: js.reluForward,
   reluBackward: js.reluBackward,
   leakyReluForward: js.leakyReluForward,

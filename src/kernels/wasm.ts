@@ -2,15 +2,16 @@
  * The WebAssembly SIMD kernels: loading the generated module (./wasm-bytes.ts, made by
  * scripts/gen-wasm.mjs) and binding it to an arena's memory (see ./arena.ts for the contract).
  *
- * One compiled module serves every arena; each arena is its own instance with its own memory,
- * of a fixed size (initial = maximum pages). Byte offsets of operands are their `byteOffset`
+ * Two modules, each under the 4 KB that engines compile synchronously on a page's main thread:
+ * the products, gather and activations, and the optimizer steps. Compiled once, they serve every
+ * arena; each arena is one instance of each on its own memory, of a fixed size (initial = maximum pages). Byte offsets of operands are their `byteOffset`
  * in that memory; the first HEAP_BASE bytes are the kernels' scratch (packed panels, zeros).
  * Every kernel returns the bits of its twin in ./js.ts.
  */
 import type { Matrix } from '../core/matrix.js';
 import { Arena, type Kernels } from './arena.js';
 import * as js from './js.js';
-import { HEAP_BASE, WASM_BASE64 } from './wasm-bytes.js';
+import { HEAP_BASE, WASM_BASE64, WASM_OPTIM_BASE64 } from './wasm-bytes.js';
 
 // The few WebAssembly types used here: `lib` is ES2022 only (no DOM), on purpose.
 interface WasmMemory {
@@ -35,6 +36,10 @@ interface Exports {
   sgdNoDecay(p: number, g: number, backup: number, len: number, lr: number): number;
   adam(p: number, g: number, m: number, v: number, oldP: number, oldM: number, oldV: number, len: number,
     b1: number, b2: number, omb1: number, omb2: number, stepSize: number, c2Root: number, eps: number, decay: number): number;
+  momentum(p: number, g: number, v: number, oldP: number, oldV: number, len: number,
+    lr: number, mu: number, nesterov: number, first: number, decay: number): number;
+  rmsprop(p: number, g: number, s: number, b: number, oldP: number, oldS: number, oldB: number, len: number,
+    lr: number, rho: number, omr: number, eps: number, mu: number, decay: number): number;
   relu(out: number, len: number, a: number): void;
   reluBackward(out: number, len: number, g: number, a: number): void;
   leakyRelu(out: number, len: number, a: number, slope: number): void;
@@ -65,8 +70,8 @@ export function decodeBase64(text: string): Uint8Array {
   return out;
 }
 
-/** The compiled module, or why there is none. */
-export type WasmSupport = { readonly ok: true; readonly module: object } | { readonly ok: false; readonly reason: string };
+/** The compiled modules (kernels, optimizer steps), or why there are none. */
+export type WasmSupport = { readonly ok: true; readonly modules: readonly [object, object] } | { readonly ok: false; readonly reason: string };
 
 let support: WasmSupport | undefined;
 
@@ -83,9 +88,9 @@ export function wasmSupport(): WasmSupport {
 function detect(): WasmSupport {
   try {
     if (typeof WebAssembly !== 'object' || WebAssembly === null) return { ok: false, reason: 'WebAssembly is not available' };
-    const bytes = decodeBase64(WASM_BASE64);
-    if (!WebAssembly.validate(bytes)) return { ok: false, reason: 'WebAssembly SIMD is not supported' };
-    return { ok: true, module: new WebAssembly.Module(bytes) };
+    const bytes = decodeBase64(WASM_BASE64), optim = decodeBase64(WASM_OPTIM_BASE64);
+    if (!WebAssembly.validate(bytes) || !WebAssembly.validate(optim)) return { ok: false, reason: 'WebAssembly SIMD is not supported' };
+    return { ok: true, modules: [new WebAssembly.Module(bytes), new WebAssembly.Module(optim)] };
   } catch (e) {
     return { ok: false, reason: `WebAssembly cannot compile here (${e instanceof Error ? e.message : String(e)})` };
   }
@@ -201,6 +206,43 @@ class WasmKernels implements Kernels {
     return js.adamUpdate(values, grads, m, v, oldValues, oldM, oldV, beta1, beta2, oneMinusBeta1, oneMinusBeta2, stepSize, c2Root, epsilon, decay, pairs) && ok;
   }
 
+  momentumUpdate(
+    values: Float64Array, grads: Float64Array, velocity: Float64Array, oldValues: Float64Array, oldVelocity: Float64Array,
+    learningRate: number, momentum: number, nesterov: boolean, first: boolean, decay: number,
+  ): boolean {
+    const buf = this.buffer;
+    if (values.buffer !== buf || grads.buffer !== buf || velocity.buffer !== buf || oldValues.buffer !== buf || oldVelocity.buffer !== buf) {
+      this.fallbacks++;
+      return js.momentumUpdate(values, grads, velocity, oldValues, oldVelocity, learningRate, momentum, nesterov, first, decay);
+    }
+    // The pairs in wasm; an odd last element through the same loop in JavaScript (same bits).
+    const n = values.length, pairs = n & ~1;
+    const ok = this.x.momentum(values.byteOffset, grads.byteOffset, velocity.byteOffset, oldValues.byteOffset, oldVelocity.byteOffset,
+      pairs, learningRate, momentum, nesterov ? 1 : 0, first ? 1 : 0, decay) === 1;
+    if (pairs === n) return ok;
+    return js.momentumUpdate(values, grads, velocity, oldValues, oldVelocity, learningRate, momentum, nesterov, first, decay, pairs) && ok;
+  }
+
+  rmspropUpdate(
+    values: Float64Array, grads: Float64Array, square: Float64Array, buffer: Float64Array,
+    oldValues: Float64Array, oldSquare: Float64Array, oldBuffer: Float64Array,
+    learningRate: number, rho: number, oneMinusRho: number, epsilon: number, momentum: number, decay: number,
+  ): boolean {
+    const buf = this.buffer;
+    // buffer and oldBuffer only count with momentum (they are empty without)
+    if (values.buffer !== buf || grads.buffer !== buf || square.buffer !== buf || oldValues.buffer !== buf || oldSquare.buffer !== buf ||
+      (momentum > 0 && (buffer.buffer !== buf || oldBuffer.buffer !== buf))) {
+      this.fallbacks++;
+      return js.rmspropUpdate(values, grads, square, buffer, oldValues, oldSquare, oldBuffer, learningRate, rho, oneMinusRho, epsilon, momentum, decay);
+    }
+    const n = values.length, pairs = n & ~1;
+    const b = momentum > 0 ? buffer.byteOffset : 0, oldB = momentum > 0 ? oldBuffer.byteOffset : 0;
+    const ok = this.x.rmsprop(values.byteOffset, grads.byteOffset, square.byteOffset, b, oldValues.byteOffset, oldSquare.byteOffset, oldB,
+      pairs, learningRate, rho, oneMinusRho, epsilon, momentum, decay) === 1;
+    if (pairs === n) return ok;
+    return js.rmspropUpdate(values, grads, square, buffer, oldValues, oldSquare, oldBuffer, learningRate, rho, oneMinusRho, epsilon, momentum, decay, pairs) && ok;
+  }
+
   reluForward(out: Float64Array, a: Float64Array): void {
     if (out.buffer !== this.buffer || a.buffer !== this.buffer) {
       this.fallbacks++;
@@ -240,13 +282,14 @@ class WasmKernels implements Kernels {
   }
 }
 
-/** An arena of `float64Count` slots in a new instance of the compiled module. */
-export function createWasmArena(module: object, float64Count: number): Arena {
+/** An arena of `float64Count` slots in new instances of the compiled modules, on one memory. */
+export function createWasmArena(modules: readonly [object, object], float64Count: number): Arena {
   const pages = Math.max(1, Math.ceil((HEAP_BASE + float64Count * 8) / PAGE));
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const imports = { env: { memory } };
+  const exports = { ...(new WebAssembly.Instance(modules[0], imports).exports as object), ...(new WebAssembly.Instance(modules[1], imports).exports as object) };
   const buffer = memory.buffer;
-  const kernels = new WasmKernels(instance.exports as Exports, buffer);
+  const kernels = new WasmKernels(exports as Exports, buffer);
   // grow(0) detaches the old buffer (and every view of it) without changing the memory's size
   return new Arena('wasm', buffer, HEAP_BASE, float64Count, kernels, () => void memory.grow(0));
 }

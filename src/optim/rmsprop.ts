@@ -11,7 +11,8 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
-import { allocateFloat64 } from '../kernels/memory.js';
+import type { Kernels } from '../kernels/arena.js';
+import { allocateFloat64, kernelsFor } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
@@ -51,6 +52,12 @@ export class Rmsprop implements Optimizer {
   private squareBefore = new Float64Array(0);
   private buffer = new Float64Array(0);
   private bufferBefore = new Float64Array(0);
+  /** Per-segment views for the kernels, and the store they were made for. */
+  private views: {
+    store: Float64Array;
+    kernels: Kernels;
+    segments: Array<{ values: Float64Array; grads: Float64Array; square: Float64Array; buffer: Float64Array; oldValues: Float64Array; oldSquare: Float64Array; oldBuffer: Float64Array; decay: boolean }>;
+  } | undefined;
 
   constructor(o: Required<RmspropOptions>) {
     this.learningRate = o.learningRate;
@@ -75,44 +82,45 @@ export class Rmsprop implements Optimizer {
     this.squareBefore = allocateFloat64(n, params.values);
     this.buffer = allocateFloat64(nb, params.values);
     this.bufferBefore = allocateFloat64(nb, params.values);
+    this.views = undefined;
   }
 
   step(params: Params, learningRate: number, weightDecay: number): boolean {
     const p = checkStepArguments('Optimizer.step', this.params, params, learningRate, weightDecay);
     const rho = this.rho, oneMinusRho = 1 - rho, eps = this.epsilon, mu = this.momentum;
-    const W = p.values, G = p.grads, S = this.square, B = this.buffer;
-    const oldW = this.before, oldS = this.squareBefore, oldB = this.bufferBefore;
-    let s = 0;
-    for (const seg of p.segments) {
-      const end = seg.offset + seg.length;
-      const decay = seg.decay ? weightDecay : 0;
-      for (let i = seg.offset; i < end; i++) {
-        const w = W[i]!, g = G[i]!;
-        oldW[i] = w;
-        oldS[i] = S[i]!;
-        const sq = S[i]! * rho + oneMinusRho * (g * g);
-        S[i] = sq;
-        const avg = Math.sqrt(sq) + eps;
-        let update: number;
-        if (mu > 0) {
-          oldB[i] = B[i]!;
-          const b = B[i]! * mu + g / avg;
-          B[i] = b;
-          update = learningRate * b;
-        } else {
-          update = learningRate * (g / avg);
-        }
-        const next = decay === 0 ? w - update : w - update - decay * w;
-        W[i] = next;
-        s += next * 0 + sq * 0;
-      }
+    // Segment by segment on the kernels of the store's arena (WebAssembly SIMD when it lives in one;
+    // kernels/js.ts rmspropUpdate is the same loop in JavaScript); every segment is updated even
+    // after a non-finite one, so that `undo` restores all of θ.
+    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const k = views.kernels, list = views.segments;
+    let ok = true;
+    for (let i = 0; i < list.length; i++) {
+      const g = list[i]!;
+      const finite = k.rmspropUpdate(g.values, g.grads, g.square, g.buffer, g.oldValues, g.oldSquare, g.oldBuffer,
+        learningRate, rho, oneMinusRho, eps, mu, g.decay ? weightDecay : 0);
+      ok = finite && ok;
     }
     this.canUndo = true;
-    if (s !== 0) {
+    if (!ok) {
       this.undo();
       return false;
     }
     return true;
+  }
+
+  private makeViews(p: Params): NonNullable<Rmsprop['views']> {
+    const at = (a: Float64Array, s: { offset: number; length: number }): Float64Array => a.subarray(s.offset, s.offset + s.length);
+    this.views = {
+      store: p.values,
+      kernels: kernelsFor(p.values),
+      segments: p.segments.map((s) => ({
+        values: at(p.values, s), grads: at(p.grads, s), square: at(this.square, s),
+        // empty without momentum
+        buffer: at(this.buffer, s), oldValues: at(this.before, s), oldSquare: at(this.squareBefore, s), oldBuffer: at(this.bufferBefore, s),
+        decay: s.decay,
+      })),
+    };
+    return this.views;
   }
 
   undo(): void {

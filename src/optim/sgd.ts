@@ -55,7 +55,7 @@ export class Sgd implements Optimizer {
   private steps = 0;
   private stepsBefore = 0;
   /** Per segment: views of θ, g and `before`, made once for the store they were taken from. */
-  private views: { store: Float64Array; kernels: Kernels; segments: { values: Float64Array; grads: Float64Array; backup: Float64Array; decay: boolean }[] } | undefined;
+  private views: { store: Float64Array; kernels: Kernels; segments: { values: Float64Array; grads: Float64Array; backup: Float64Array; velocity: Float64Array; velocityBackup: Float64Array; decay: boolean }[] } | undefined;
 
   constructor(options: { learningRate: number; momentum: number; nesterov: boolean; weightDecay: number }) {
     this.learningRate = options.learningRate;
@@ -110,7 +110,7 @@ export class Sgd implements Optimizer {
   }
 
   private makeViews(p: Params): NonNullable<Sgd['views']> {
-    const W = p.values, G = p.grads, old = this.before;
+    const W = p.values, G = p.grads, old = this.before, V = this.velocity, oldV = this.velocityBefore;
     this.views = {
       store: W,
       kernels: kernelsFor(W),
@@ -118,32 +118,30 @@ export class Sgd implements Optimizer {
         values: W.subarray(s.offset, s.offset + s.length),
         grads: G.subarray(s.offset, s.offset + s.length),
         backup: old.subarray(s.offset, s.offset + s.length),
+        // empty without momentum
+        velocity: V.subarray(s.offset, s.offset + s.length),
+        velocityBackup: oldV.subarray(s.offset, s.offset + s.length),
         decay: s.decay,
       })),
     };
     return this.views;
   }
 
+  /**
+   * v ← μ·v + g (v ← g on the first step), u = Nesterov ? g + μ·v : v, W ← W − α·u − λ·W, B ← B − α·u_B,
+   * saving θ and v first; segment by segment on the kernels of the store's arena, like stepPlain.
+   */
   private stepMomentum(p: Params, lr: number, wd: number): boolean {
-    const W = p.values, G = p.grads, old = this.before, V = this.velocity, oldV = this.velocityBefore;
+    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const k = views.kernels, list = views.segments;
     const mu = this.momentum, nesterov = this.nesterov, first = this.steps === 0;
-    let s = 0;
-    for (const seg of p.segments) {
-      const end = seg.offset + seg.length;
-      const decay = seg.decay ? wd : 0;
-      for (let i = seg.offset; i < end; i++) {
-        const w = W[i]!, g = G[i]!;
-        old[i] = w;
-        oldV[i] = V[i]!;
-        const v = first ? g : mu * V[i]! + g;
-        V[i] = v;
-        const u = nesterov ? g + mu * v : v;
-        const next = decay === 0 ? w - lr * u : w - lr * u - decay * w;
-        W[i] = next;
-        s += next * 0 + v * 0;
-      }
+    let ok = true;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      const finite = k.momentumUpdate(s.values, s.grads, s.velocity, s.backup, s.velocityBackup, lr, mu, nesterov, first, s.decay ? wd : 0);
+      ok = finite && ok;
     }
-    return s === 0;
+    return ok;
   }
 
   undo(): void {

@@ -50,6 +50,17 @@ export function kernelScenario(backend: Backend = getBackend()): ScenarioResult 
     mix(out.data);
     mix(sums);
     h = Math.imul(h ^ (ok ? 1 : 0), 0x01000193) >>> 0;
+    // the optimizer module: momentum (Nesterov, then plain), RMSprop with momentum, Adam, on n values (odd: a JS tail too)
+    const w = fill(ar.take(n)), grad = fill(ar.take(n)), vel = fill(ar.take(n)), square = ar.take(n), buffer = fill(ar.take(n));
+    const o1 = ar.take(n), o2 = ar.take(n), o3 = ar.take(n);
+    const steps = [
+      k.momentumUpdate(w, grad, vel, o1, o2, 0.05, 0.9, true, true, 1e-4),
+      k.momentumUpdate(w, grad, vel, o1, o2, 0.05, 0.9, false, false, 0),
+      k.rmspropUpdate(w, grad, square, buffer, o1, o2, o3, 0.01, 0.99, 1 - 0.99, 1e-8, 0.5, 1e-4),
+      k.adamUpdate(w, grad, vel, square, o1, o2, o3, 0.9, 0.999, 0.1, 1 - 0.999, 0.01, Math.sqrt(1 - 0.999), 1e-8, 1e-3),
+    ];
+    [w, vel, square, buffer, o1, o2, o3].forEach(mix);
+    for (const finite of steps) h = Math.imul(h ^ (finite ? 1 : 0), 0x01000193) >>> 0;
   }
   return { backend: ar.backend, fallbacks: ar.fallbacks, hash: h.toString(16).padStart(8, '0') };
 }
