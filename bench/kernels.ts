@@ -191,15 +191,20 @@ export interface LinearBench {
 export function benchLinear(): LinearBench[] {
   const P = 784 * 128 + 128 + 128 * 10 + 10; // parameters of 784-128-10
   const make = (backend: 'js' | 'wasm') => {
-    const ar = createArena(3 * P + 4 * 32 * 128 + 8000 * 2, backend);
+    const ar = createArena(9 * P + 4 * 32 * 128 + 8000 * 2, backend);
     const rng = new Random(9);
     const w = ar.take(P), g = ar.take(P), backup = ar.take(P);
+    // optimizer state: a velocity or first moment, a square average, a buffer, and their saved copies
+    const m = ar.take(P), v = ar.take(P), b = ar.take(P), old1 = ar.take(P), old2 = ar.take(P), old3 = ar.take(P);
     for (let i = 0; i < P; i++) { w[i] = rng.uniform(-1, 1); g[i] = rng.uniform(-1, 1) * 1e-3; }
     const a = ar.takeMatrix(32, 128), z = ar.takeMatrix(32, 128), d = ar.takeMatrix(32, 128), sums = ar.take(128);
     for (let i = 0; i < a.data.length; i++) { a.data[i] = rng.uniform(-1, 1); d.data[i] = rng.uniform(-1, 1); }
     const k = ar.kernels;
     return [
       ['sgdUpdate + backup', `${P} values`, () => void k.sgdUpdate(w, g, 1e-9, 0, backup)],
+      ['momentumUpdate', `${P} values`, () => void k.momentumUpdate(w, g, m, backup, old1, 1e-9, 0.9, false, false, 0)],
+      ['adamUpdate', `${P} values`, () => void k.adamUpdate(w, g, m, v, backup, old1, old2, 0.9, 0.999, 0.1, 0.001, 1e-9, 0.03, 1e-8, 0)],
+      ['rmspropUpdate (μ 0.9)', `${P} values`, () => void k.rmspropUpdate(w, g, v, b, backup, old1, old3, 1e-9, 0.99, 0.01, 1e-8, 0.9, 0)],
       ['reluForward', '32 × 128', () => k.reluForward(z.data, a.data)],
       ['reluBackward', '32 × 128', () => k.reluBackward(z.data, d.data, a.data)],
       ['columnSums', '32 × 128', () => k.columnSums(sums, d, 1 / 32)],
