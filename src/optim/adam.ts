@@ -13,11 +13,12 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
-import type { Kernels } from '../kernels/arena.js';
-import { allocateFloat64, kernelsFor } from '../kernels/memory.js';
+import { allocateFloat64 } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
+  segmentViews,
+  type SegmentViews,
   type Optimizer,
   type OptimizerState,
   readBuffer,
@@ -63,12 +64,8 @@ export class Adam implements Optimizer {
   private beta1Power = 1;
   private beta2Power = 1;
   private saved = { t: 0, beta1Power: 1, beta2Power: 1 };
-  /** Per-segment views for the kernels, and the store they were made for. */
-  private views: {
-    store: Float64Array;
-    kernels: Kernels;
-    segments: Array<{ values: Float64Array; grads: Float64Array; m: Float64Array; v: Float64Array; oldValues: Float64Array; oldM: Float64Array; oldV: Float64Array; decay: boolean }>;
-  } | undefined;
+  /** Per segment: views of θ, g and the moments, made once for the store they were cut from. */
+  private views: SegmentViews<'m' | 'v' | 'oldValues' | 'oldM' | 'oldV'> | undefined;
 
   constructor(name: 'adam' | 'adamw', o: { learningRate: number; beta1: number; beta2: number; epsilon: number; weightDecay: number }) {
     this.name = name;
@@ -113,7 +110,7 @@ export class Adam implements Optimizer {
     // Segment by segment on the kernels of the store's arena (WebAssembly SIMD when it lives in one;
     // kernels/js.ts adamUpdate is the same loop in JavaScript); every segment is updated even
     // after a non-finite one, so that `undo` restores all of θ.
-    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const views = this.viewsOf(p);
     const k = views.kernels, list = views.segments;
     let ok = true;
     for (let i = 0; i < list.length; i++) {
@@ -134,17 +131,9 @@ export class Adam implements Optimizer {
   }
 
   /** Views of every segment in θ, ∂h/∂θ and the state, made once per store (not per step). */
-  private makeViews(p: Params): NonNullable<Adam['views']> {
-    const cut = (a: Float64Array, s: { offset: number; length: number }): Float64Array => a.subarray(s.offset, s.offset + s.length);
-    this.views = {
-      store: p.values,
-      kernels: kernelsFor(p.values),
-      segments: p.segments.map((s) => ({
-        values: cut(p.values, s), grads: cut(p.grads, s), m: cut(this.m, s), v: cut(this.v, s),
-        oldValues: cut(this.before, s), oldM: cut(this.mBefore, s), oldV: cut(this.vBefore, s), decay: s.decay,
-      })),
-    };
-    return this.views;
+  private viewsOf(p: Params): SegmentViews<'m' | 'v' | 'oldValues' | 'oldM' | 'oldV'> {
+    if (this.views?.store === p.values) return this.views;
+    return (this.views = segmentViews(p, { m: this.m, v: this.v, oldValues: this.before, oldM: this.mBefore, oldV: this.vBefore }));
   }
 
   undo(): void {

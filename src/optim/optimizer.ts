@@ -9,6 +9,8 @@
  */
 import { DeltapropError, describe, fail } from '../core/errors.js';
 import { decodeFloat64 } from '../core/codec.js';
+import type { Kernels } from '../kernels/arena.js';
+import { kernelsFor } from '../kernels/memory.js';
 import { Params } from '../model/params.js';
 
 /** What `Optimizer.state()` returns: plain JSON values only, so that it survives `JSON.stringify`. */
@@ -53,6 +55,37 @@ export function checkStepArguments(where: string, bound: Params | undefined, par
   if (typeof learningRate !== 'number' || !Number.isFinite(learningRate) || learningRate < 0) fail(where, 'learningRate', 'a non-negative finite number', learningRate);
   if (typeof weightDecay !== 'number' || !(weightDecay >= 0 && weightDecay < 1)) fail(where, 'weightDecay', 'a number in [0, 1)', weightDecay);
   return params;
+}
+
+/** One segment of θ (a weight matrix or a bias vector) cut from θ, g and an optimizer's state arrays. */
+export type Segment<K extends string> = { readonly [name in K | 'values' | 'grads']: Float64Array } & { readonly decay: boolean };
+
+/** The segments of a store, for the per-segment kernels of the built-in optimizers. */
+export interface SegmentViews<K extends string> {
+  /** The store they were cut from: views of a store that moved (to or from an arena) are stale. */
+  readonly store: Float64Array;
+  /** The kernels of the arena the store lives in (the JavaScript kernels for ordinary arrays). */
+  readonly kernels: Kernels;
+  readonly segments: ReadonlyArray<Segment<K>>;
+}
+
+/**
+ * Cuts θ (`values`), g (`grads`) and each array of `state` (as long as θ, or empty: an unused
+ * buffer stays empty) into the segments of `p`. Made once per store: keep the result while
+ * `p.values` is `views.store`.
+ */
+export function segmentViews<K extends string>(p: Params, state: { readonly [name in K]: Float64Array }): SegmentViews<K> {
+  const names = Object.keys(state) as K[];
+  return {
+    store: p.values,
+    kernels: kernelsFor(p.values),
+    segments: p.segments.map((s) => {
+      const cut = (a: Float64Array): Float64Array => a.subarray(s.offset, s.offset + s.length);
+      const segment: Record<string, Float64Array | boolean> = { values: cut(p.values), grads: cut(p.grads), decay: s.decay };
+      for (const name of names) segment[name] = cut(state[name]);
+      return segment as Segment<K>;
+    }),
+  };
 }
 
 /** Validates the common part of a `load(state)` argument and returns it as a record. */

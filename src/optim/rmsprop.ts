@@ -11,11 +11,12 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
-import type { Kernels } from '../kernels/arena.js';
-import { allocateFloat64, kernelsFor } from '../kernels/memory.js';
+import { allocateFloat64 } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
+  segmentViews,
+  type SegmentViews,
   type Optimizer,
   type OptimizerState,
   readBuffer,
@@ -52,12 +53,8 @@ export class Rmsprop implements Optimizer {
   private squareBefore = new Float64Array(0);
   private buffer = new Float64Array(0);
   private bufferBefore = new Float64Array(0);
-  /** Per-segment views for the kernels, and the store they were made for. */
-  private views: {
-    store: Float64Array;
-    kernels: Kernels;
-    segments: Array<{ values: Float64Array; grads: Float64Array; square: Float64Array; buffer: Float64Array; oldValues: Float64Array; oldSquare: Float64Array; oldBuffer: Float64Array; decay: boolean }>;
-  } | undefined;
+  /** Per segment: views of θ, g, the square averages and the buffer, made once for the store they were cut from. */
+  private views: SegmentViews<'square' | 'buffer' | 'oldValues' | 'oldSquare' | 'oldBuffer'> | undefined;
 
   constructor(o: Required<RmspropOptions>) {
     this.learningRate = o.learningRate;
@@ -91,7 +88,7 @@ export class Rmsprop implements Optimizer {
     // Segment by segment on the kernels of the store's arena (WebAssembly SIMD when it lives in one;
     // kernels/js.ts rmspropUpdate is the same loop in JavaScript); every segment is updated even
     // after a non-finite one, so that `undo` restores all of θ.
-    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const views = this.viewsOf(p);
     const k = views.kernels, list = views.segments;
     let ok = true;
     for (let i = 0; i < list.length; i++) {
@@ -108,19 +105,10 @@ export class Rmsprop implements Optimizer {
     return true;
   }
 
-  private makeViews(p: Params): NonNullable<Rmsprop['views']> {
-    const at = (a: Float64Array, s: { offset: number; length: number }): Float64Array => a.subarray(s.offset, s.offset + s.length);
-    this.views = {
-      store: p.values,
-      kernels: kernelsFor(p.values),
-      segments: p.segments.map((s) => ({
-        values: at(p.values, s), grads: at(p.grads, s), square: at(this.square, s),
-        // empty without momentum
-        buffer: at(this.buffer, s), oldValues: at(this.before, s), oldSquare: at(this.squareBefore, s), oldBuffer: at(this.bufferBefore, s),
-        decay: s.decay,
-      })),
-    };
-    return this.views;
+  private viewsOf(p: Params): SegmentViews<'square' | 'buffer' | 'oldValues' | 'oldSquare' | 'oldBuffer'> {
+    if (this.views?.store === p.values) return this.views;
+    // the buffers are empty without momentum
+    return (this.views = segmentViews(p, { square: this.square, buffer: this.buffer, oldValues: this.before, oldSquare: this.squareBefore, oldBuffer: this.bufferBefore }));
   }
 
   undo(): void {

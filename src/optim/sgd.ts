@@ -12,11 +12,12 @@
 import { fail } from '../core/errors.js';
 import { encodeFloat64 } from '../core/codec.js';
 import { booleanOption, checkOptionNames, positiveFinite, toOptions } from '../core/schema.js';
-import type { Kernels } from '../kernels/arena.js';
-import { allocateFloat64, kernelsFor } from '../kernels/memory.js';
+import { allocateFloat64 } from '../kernels/memory.js';
 import type { Params } from '../model/params.js';
 import {
   checkStepArguments,
+  segmentViews,
+  type SegmentViews,
   DEFAULT_LEARNING_RATE,
   type Optimizer,
   type OptimizerState,
@@ -54,8 +55,8 @@ export class Sgd implements Optimizer {
   private velocityBefore = new Float64Array(0);
   private steps = 0;
   private stepsBefore = 0;
-  /** Per segment: views of θ, g and `before`, made once for the store they were taken from. */
-  private views: { store: Float64Array; kernels: Kernels; segments: { values: Float64Array; grads: Float64Array; backup: Float64Array; velocity: Float64Array; velocityBackup: Float64Array; decay: boolean }[] } | undefined;
+  /** Per segment: views of θ, g, `before` and the velocity, made once for the store they were cut from. */
+  private views: SegmentViews<'backup' | 'velocity' | 'velocityBackup'> | undefined;
 
   constructor(options: { learningRate: number; momentum: number; nesterov: boolean; weightDecay: number }) {
     this.learningRate = options.learningRate;
@@ -98,7 +99,7 @@ export class Sgd implements Optimizer {
    * every segment is updated even after a non-finite one, so that `undo` restores all of θ.
    */
   private stepPlain(p: Params, lr: number, wd: number): boolean {
-    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const views = this.viewsOf(p);
     const k = views.kernels, list = views.segments;
     let ok = true;
     for (let i = 0; i < list.length; i++) {
@@ -109,22 +110,10 @@ export class Sgd implements Optimizer {
     return ok;
   }
 
-  private makeViews(p: Params): NonNullable<Sgd['views']> {
-    const W = p.values, G = p.grads, old = this.before, V = this.velocity, oldV = this.velocityBefore;
-    this.views = {
-      store: W,
-      kernels: kernelsFor(W),
-      segments: p.segments.map((s) => ({
-        values: W.subarray(s.offset, s.offset + s.length),
-        grads: G.subarray(s.offset, s.offset + s.length),
-        backup: old.subarray(s.offset, s.offset + s.length),
-        // empty without momentum
-        velocity: V.subarray(s.offset, s.offset + s.length),
-        velocityBackup: oldV.subarray(s.offset, s.offset + s.length),
-        decay: s.decay,
-      })),
-    };
-    return this.views;
+  private viewsOf(p: Params): SegmentViews<'backup' | 'velocity' | 'velocityBackup'> {
+    if (this.views?.store === p.values) return this.views;
+    // the velocity arrays are empty without momentum
+    return (this.views = segmentViews(p, { backup: this.before, velocity: this.velocity, velocityBackup: this.velocityBefore }));
   }
 
   /**
@@ -132,7 +121,7 @@ export class Sgd implements Optimizer {
    * saving θ and v first; segment by segment on the kernels of the store's arena, like stepPlain.
    */
   private stepMomentum(p: Params, lr: number, wd: number): boolean {
-    const views = this.views !== undefined && this.views.store === p.values ? this.views : this.makeViews(p);
+    const views = this.viewsOf(p);
     const k = views.kernels, list = views.segments;
     const mu = this.momentum, nesterov = this.nesterov, first = this.steps === 0;
     let ok = true;
