@@ -373,6 +373,28 @@ function sgd(name, decay) {
   (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
 }
 
+// The optimizer steps share their frame: splatted constants, a body per pair of values that ends
+// by storing next at p (decayed where decay ≠ 0), summing next·0 + other·0 into acc (0 exactly
+// when both are finite, NaN otherwise) and advancing the pointers, and the result acc = 0.
+
+/** f64x2.splat of the f64 parameter x into the v128 local v, for each [v, x]. */
+const splats = (list) => list.map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+
+/** The end of a step's body: w − … in nx, then nx − D·w where decay ≠ 0 (noDecay is all ones when decay = 0). */
+const storeNext = (other, pointers) => [
+  `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
+  set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get(other)} ${ZERO_V})))`),
+  ...pointers.map((x) => add(x, 16)),
+].join('\n');
+
+/** The loop over the pairs from p to p + bytes and the result: 1 when every checked value was finite. */
+const pairLoop = (body) => `
+  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
+  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
+  (if (i32.lt_u ${get('p')} ${get('end')}) (then
+    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
+  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0))`;
+
 /**
  * One Adam step of len values, len even (src/optim/adam.ts, src/kernels/js.ts adamUpdate; the
  * caller steps an odd last element in JavaScript), in exactly the JS order: the old w, m and v
@@ -384,8 +406,7 @@ function sgd(name, decay) {
  */
 function adam() {
   const ptrs = ['p', 'g', 'm', 'v'];
-  const splat = [['B1', 'b1'], ['B2', 'b2'], ['OMB1', 'omb1'], ['OMB2', 'omb2'], ['S', 'stepSize'], ['C2', 'c2Root'], ['E', 'eps'], ['D', 'decay']]
-    .map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+  const splat = splats([['B1', 'b1'], ['B2', 'b2'], ['OMB1', 'omb1'], ['OMB2', 'omb2'], ['S', 'stepSize'], ['C2', 'c2Root'], ['E', 'eps'], ['D', 'decay']]);
   const body = [
     set('w', `(v128.load ${get('p')})`),
     set('gv', `(v128.load ${get('g')})`),
@@ -395,9 +416,7 @@ function adam() {
     `(v128.store ${get('v')} ${get('vn')})`,
     // w − update, and w − update − decay·w where decay ≠ 0 (the mask is all ones when decay = 0)
     set('nx', `(f64x2.sub ${get('w')} (f64x2.mul ${get('S')} (f64x2.div ${get('mn')} (f64x2.add (f64x2.div (f64x2.sqrt ${get('vn')}) ${get('C2')}) ${get('E')}))))`),
-    `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
-    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('vn')} ${ZERO_V})))`),
-    ...ptrs.map((x) => add(x, 16)),
+    storeNext('vn', ptrs),
   ].join('\n');
   return `
 (func (export "adam") ${params([...['p', 'g', 'm', 'v', 'oldP', 'oldM', 'oldV'].map((x) => [x, 'i32']), ['len', 'i32'], ...['b1', 'b2', 'omb1', 'omb2', 'stepSize', 'c2Root', 'eps', 'decay'].map((x) => [x, 'f64'])])} (result i32)
@@ -406,12 +425,7 @@ function adam() {
   (memory.copy ${get('oldP')} ${get('p')} ${get('bytes')})
   (memory.copy ${get('oldM')} ${get('m')} ${get('bytes')})
   (memory.copy ${get('oldV')} ${get('v')} ${get('bytes')})
-  ${splat}
-  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
-  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
-  (if (i32.lt_u ${get('p')} ${get('end')}) (then
-    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
-  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+  ${splat}${pairLoop(body)})`;
 }
 
 /**
@@ -424,7 +438,7 @@ function adam() {
  * and v is finite.
  */
 function momentum() {
-  const splat = [['LR', 'lr'], ['MU', 'mu'], ['D', 'decay']].map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+  const splat = splats([['LR', 'lr'], ['MU', 'mu'], ['D', 'decay']]);
   // all ones when the flag is set, else all zeros
   const mask = (flag) => `(i64x2.splat (i64.sub (i64.const 0) (i64.extend_i32_u (i32.ne ${get(flag)} ${i32(0)}))))`;
   const body = [
@@ -436,9 +450,7 @@ function momentum() {
     // u = nesterov ? g + mu·v : v
     set('u', `(v128.bitselect (f64x2.add ${get('gv')} (f64x2.mul ${get('MU')} ${get('vn')})) ${get('vn')} ${get('NEST')})`),
     set('nx', `(f64x2.sub ${get('w')} (f64x2.mul ${get('LR')} ${get('u')}))`),
-    `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
-    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('vn')} ${ZERO_V})))`),
-    ...['p', 'g', 'v'].map((x) => add(x, 16)),
+    storeNext('vn', ['p', 'g', 'v']),
   ].join('\n');
   return `
 (func (export "momentum") ${params([...['p', 'g', 'v', 'oldP', 'oldV', 'len'].map((x) => [x, 'i32']), ['lr', 'f64'], ['mu', 'f64'], ['nesterov', 'i32'], ['first', 'i32'], ['decay', 'f64']])} (result i32)
@@ -448,12 +460,7 @@ function momentum() {
   (memory.copy ${get('oldV')} ${get('v')} ${get('bytes')})
   ${splat}
   ${set('FIRST', mask('first'))}
-  ${set('NEST', mask('nesterov'))}
-  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
-  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
-  (if (i32.lt_u ${get('p')} ${get('end')}) (then
-    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
-  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+  ${set('NEST', mask('nesterov'))}${pairLoop(body)})`;
 }
 
 /**
@@ -466,8 +473,7 @@ function momentum() {
  * b and oldB are not touched when mu = 0. Returns 1 when every next and s is finite.
  */
 function rmsprop() {
-  const splat = [['LR', 'lr'], ['RHO', 'rho'], ['OMR', 'omr'], ['E', 'eps'], ['MU', 'mu'], ['D', 'decay']]
-    .map(([v, x]) => set(v, `(f64x2.splat ${get(x)})`)).join('\n');
+  const splat = splats([['LR', 'lr'], ['RHO', 'rho'], ['OMR', 'omr'], ['E', 'eps'], ['MU', 'mu'], ['D', 'decay']]);
   const body = [
     set('w', `(v128.load ${get('p')})`),
     set('gv', `(v128.load ${get('g')})`),
@@ -480,9 +486,7 @@ function rmsprop() {
         (v128.store ${get('b')} ${get('q')})
         ${add('b', 16)}))`,
     set('nx', `(f64x2.sub ${get('w')} (f64x2.mul ${get('LR')} ${get('q')}))`),
-    `(v128.store ${get('p')} (local.tee $nx (v128.bitselect ${get('nx')} (f64x2.sub ${get('nx')} (f64x2.mul ${get('D')} ${get('w')})) ${get('noDecay')})))`,
-    set('acc', `(f64x2.add ${get('acc')} (f64x2.add (f64x2.mul ${get('nx')} ${ZERO_V}) (f64x2.mul ${get('sq')} ${ZERO_V})))`),
-    ...['p', 'g', 's'].map((x) => add(x, 16)),
+    storeNext('sq', ['p', 'g', 's']),
   ].join('\n');
   return `
 (func (export "rmsprop") ${params([...['p', 'g', 's', 'b', 'oldP', 'oldS', 'oldB', 'len'].map((x) => [x, 'i32']), ...['lr', 'rho', 'omr', 'eps', 'mu', 'decay'].map((x) => [x, 'f64'])])} (result i32)
@@ -492,12 +496,7 @@ function rmsprop() {
   (memory.copy ${get('oldP')} ${get('p')} ${get('bytes')})
   (memory.copy ${get('oldS')} ${get('s')} ${get('bytes')})
   (if ${get('hasMu')} (then (memory.copy ${get('oldB')} ${get('b')} ${get('bytes')})))
-  ${splat}
-  ${set('noDecay', `(f64x2.eq ${get('D')} ${ZERO_V})`)}
-  ${set('end', `(i32.add ${get('p')} ${get('bytes')})`)}
-  (if (i32.lt_u ${get('p')} ${get('end')}) (then
-    ${doWhile('pairs', body, `(i32.lt_u ${get('p')} ${get('end')})`)}))
-  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+  ${splat}${pairLoop(body)})`;
 }
 
 // ---------------------------------------------------------------------------------------------
