@@ -31,6 +31,8 @@ const NC = 128;
 const ZERO = 0;
 /** A 4 × 4 block of out at a ragged edge (row stride 32 bytes). */
 const EDGE = 64;
+/** One byte per 4-column panel of the packed B block: 1 when the panel is all ±0 (see gemm). */
+const FLAGS = EDGE + 4 * 4 * 8;
 /** The packed A panel: 4 rows × KC steps. */
 const APACK = 256;
 /** The packed B block: NC columns × KC steps, as panels of 4 columns. */
@@ -62,7 +64,7 @@ const doWhile = (label, body, cond) => `(loop $${label}\n${body}\n(br_if $${labe
  * One 4 × 4 block over kc steps: c[r] (two v128 per row, columns 0-1 and 2-3) starts from the
  * init rows at ip (row stride irs bytes), adds x_r(p) · y(p) for p = 0 … kc − 1 from the packed
  * panels pa (4 values per step) and pb (4 values per step), and is stored times scale at op
- * (row stride ors). ip may equal op.
+ * (row stride ors). ip may equal op. kc may be 0: then the init rows are stored times scale.
  */
 function tile() {
   const rows = [0, 1, 2, 3];
@@ -97,7 +99,8 @@ function tile() {
   ${locals([...rows.flatMap((r) => [[`c${r}0`, 'v128'], [`c${r}1`, 'v128']]), ['x', 'v128'], ['b0', 'v128'], ['b1', 'v128'], ['s', 'v128'], ['end', 'i32']])}
   ${init}
   ${set('end', `(i32.add ${get('pa')} (i32.shl ${get('kc')} ${i32(5)}))`)}
-  ${doWhile('steps', step, `(i32.lt_u ${get('pa')} ${get('end')})`)}
+  (if (i32.lt_u ${get('pa')} ${get('end')}) (then
+    ${doWhile('steps', step, `(i32.lt_u ${get('pa')} ${get('end')})`)}))
   ${set('s', `(f64x2.splat ${get('scale')})`)}
   ${store})`;
 }
@@ -106,6 +109,7 @@ function tile() {
  * Packs a panel of 4 vectors, kc steps from p0, to dst: dst[32·p + 8·r] = x_r(p) for r < count,
  * 0 for count ≤ r < 4. x_r(p) is x[(first + r)·ld + p0 + p] (byCol 0: rows of x) or
  * x[(p0 + p)·ld + first + r] (byCol 1: adjacent columns of x). Copies go through i64, bit for bit.
+ * Returns 1 when it copied four adjacent columns (byCol 1, count 4) and every value was ±0; else 0.
  */
 function pack() {
   const copyLoop = (label, perStep, srcStep) =>
@@ -137,7 +141,7 @@ function pack() {
             (i64.store offset=16 ${get('d')} (i64.load ${get('s2')}))
             (i64.store offset=24 ${get('d')} (i64.load ${get('s3')}))))`;
   return `
-(func $pack ${params([['dst', 'i32'], ['x', 'i32'], ['ld', 'i32'], ['byCol', 'i32'], ['first', 'i32'], ['count', 'i32'], ['p0', 'i32'], ['kc', 'i32']])}
+(func $pack ${params([['dst', 'i32'], ['x', 'i32'], ['ld', 'i32'], ['byCol', 'i32'], ['first', 'i32'], ['count', 'i32'], ['p0', 'i32'], ['kc', 'i32']])} (result i32)
   ${locals([['src', 'i32'], ['d', 'i32'], ['end', 'i32'], ['r', 'i32'], ['s0', 'i32'], ['s1', 'i32'], ['s2', 'i32'], ['s3', 'i32'], ['pairEnd', 'i32'], ['v0', 'v128'], ['v1', 'v128'], ['v2', 'v128'], ['v3', 'v128']])}
   ${set('end', `(i32.add ${get('dst')} (i32.shl ${get('kc')} ${i32(5)}))`)}
   (if (i32.lt_u ${get('count')} ${i32(4)}) (then
@@ -149,7 +153,11 @@ function pack() {
       ${set('d', get('dst'))}
       (if (i32.eq ${get('count')} ${i32(4)})
         (then
-          ${copyLoop('cols4', `(v128.store ${get('d')} (v128.load ${get('src')}))\n(v128.store offset=16 ${get('d')} (v128.load offset=16 ${get('src')}))`, `(i32.shl ${get('ld')} ${i32(3)})`)})
+          ${copyLoop('cols4', `(v128.store ${get('d')} (local.tee $v0 (v128.load ${get('src')})))
+            (v128.store offset=16 ${get('d')} (local.tee $v1 (v128.load offset=16 ${get('src')})))
+            ${set('v2', `(v128.or ${get('v2')} (v128.or ${get('v0')} ${get('v1')}))`)}`, `(i32.shl ${get('ld')} ${i32(3)})`)}
+          ;; 1 when every value copied is +0 or −0 (sign bits cleared, no bit left)
+          (return (i32.eqz (v128.any_true (v128.and ${get('v2')} (v128.const i64x2 ${0x7fffffffffffffffn} ${0x7fffffffffffffffn}))))))
         (else
           ${copyLoop('cols', `${set('r', i32(0))}
             ${doWhile('lane', `(i64.store (i32.add ${get('d')} (i32.shl ${get('r')} ${i32(3)})) (i64.load (i32.add ${get('src')} (i32.shl ${get('r')} ${i32(3)}))))\n${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)}`, `(i32.shl ${get('ld')} ${i32(3)})`)})))
@@ -161,7 +169,19 @@ function pack() {
           ${doWhile('rows', `${set('src', `(i32.add ${get('x')} (i32.shl (i32.add (i32.mul (i32.add ${get('first')} ${get('r')}) ${get('ld')}) ${get('p0')}) ${i32(3)}))`)}
             ${set('d', `(i32.add ${get('dst')} (i32.shl ${get('r')} ${i32(3)}))`)}
             ${doWhile('row', `(i64.store ${get('d')} (i64.load ${get('src')}))\n${add('src', 8)}\n${add('d', 32)}`, `(i32.lt_u ${get('d')} ${get('end')})`)}
-            ${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)})))))`;
+            ${add('r', 1)}`, `(i32.lt_u ${get('r')} ${get('count')})`)}))))
+  (i32.const 0))`;
+}
+
+/** 1 when every value of the packed A panel (4 × kc) is finite: Σ x·0 is 0 exactly then, NaN otherwise. */
+function finite() {
+  return `
+(func $finite ${params([['kc', 'i32']])} (result i32)
+  ${locals([['p', 'i32'], ['end', 'i32'], ['acc', 'v128']])}
+  ${set('p', i32(APACK))}
+  ${set('end', `(i32.add ${i32(APACK)} (i32.shl ${get('kc')} ${i32(5)}))`)}
+  ${doWhile('values', `${set('acc', `(f64x2.add ${get('acc')} (f64x2.mul (v128.load ${get('p')}) ${ZERO_V}))`)}\n${add('p', 16)}`, `(i32.lt_u ${get('p')} ${get('end')})`)}
+  (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
 }
 
 /** The block size that splits `total` into the fewest blocks of at most `max`, rounded up to `multiple`. */
@@ -215,25 +235,31 @@ function gemm() {
           ${set('irs', get('ors'))}
           ${set('ip', get('op'))}))
       ${set('pb', `(i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)}))`)}
+      ;; An all-±0 B panel adds only ±0 to sums that start at +0 (no bias), which leaves them
+      ;; unchanged bit for bit (a sum from +0 is never −0) as long as every x is finite: no steps.
+      ${set('kcT', `(select ${i32(0)} ${get('kc')} (i32.and ${get('aFinite')} (i32.load8_u offset=${FLAGS} (i32.shr_u ${get('jr')} ${i32(2)}))))`)}
       (if (i32.and (i32.eq ${get('rows')} ${i32(4)}) (i32.eq ${get('cols')} ${i32(4)}))
-        (then (call $tile ${get('ip')} ${get('irs')} ${get('op')} ${get('ors')} ${i32(APACK)} ${get('pb')} ${get('kc')} ${get('s')}))
+        (then (call $tile ${get('ip')} ${get('irs')} ${get('op')} ${get('ors')} ${i32(APACK)} ${get('pb')} ${get('kcT')} ${get('s')}))
         (else
           (call $copyBlock ${i32(EDGE)} ${i32(32)} ${get('ip')} ${get('irs')} ${get('rows')} ${get('cols')})
-          (call $tile ${i32(EDGE)} ${i32(32)} ${i32(EDGE)} ${i32(32)} ${i32(APACK)} ${get('pb')} ${get('kc')} ${get('s')})
+          (call $tile ${i32(EDGE)} ${i32(32)} ${i32(EDGE)} ${i32(32)} ${i32(APACK)} ${get('pb')} ${get('kcT')} ${get('s')})
           (call $copyBlock ${get('op')} ${get('ors')} ${i32(EDGE)} ${i32(32)} ${get('rows')} ${get('cols')})))
       ${add('jr', 4)}`, `(i32.lt_u ${get('jr')} ${get('nc')})`)}`;
   const rowPanels = `
     ${set('ic', i32(0))}
     ${doWhile('rowPanels', `${set('rows', `(select (i32.sub ${get('m')} ${get('ic')}) ${i32(4)} (i32.lt_u (i32.sub ${get('m')} ${get('ic')}) ${i32(4)}))`)}
-      (call $pack ${i32(APACK)} ${get('a')} ${get('lda')} ${get('aCol')} ${get('ic')} ${get('rows')} ${get('pc')} ${get('kc')})
+      (drop (call $pack ${i32(APACK)} ${get('a')} ${get('lda')} ${get('aCol')} ${get('ic')} ${get('rows')} ${get('pc')} ${get('kc')}))
+      ;; without a bias, a finite A panel may skip the all-zero B panels (see below)
+      ${set('aFinite', `(if (result i32) ${get('bias')} (then ${i32(0)}) (else (call $finite ${get('kc')})))`)}
       ${tiles}
       ${add('ic', 4)}`, `(i32.lt_u ${get('ic')} ${get('m')})`)}`;
   const packB = `
     ${set('jr', i32(0))}
-    ${doWhile('packB', `(call $pack (i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)})) ${get('b')} ${get('ldb')} ${get('bCol')}
-        (i32.add ${get('jc')} ${get('jr')})
-        (select (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)} (i32.lt_u (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)}))
-        ${get('pc')} ${get('kc')})
+    ${doWhile('packB', `(i32.store8 offset=${FLAGS} (i32.shr_u ${get('jr')} ${i32(2)})
+        (call $pack (i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)})) ${get('b')} ${get('ldb')} ${get('bCol')}
+          (i32.add ${get('jc')} ${get('jr')})
+          (select (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)} (i32.lt_u (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)}))
+          ${get('pc')} ${get('kc')}))
       ${add('jr', 4)}`, `(i32.lt_u ${get('jr')} ${get('nc')})`)}`;
   const stepBlocks = `
     ${set('pc', i32(0))}
@@ -245,7 +271,7 @@ function gemm() {
       ${add('pc', get('kc'))}`, `(i32.lt_u ${get('pc')} ${get('k')})`)}`;
   return `
 (func (export "gemm") ${params([['o', 'i32'], ['m', 'i32'], ['n', 'i32'], ['k', 'i32'], ['a', 'i32'], ['lda', 'i32'], ['aCol', 'i32'], ['b', 'i32'], ['ldb', 'i32'], ['bCol', 'i32'], ['bias', 'i32'], ['scale', 'f64']])}
-  ${locals([['kcMax', 'i32'], ['ncMax', 'i32'], ['jc', 'i32'], ['nc', 'i32'], ['pc', 'i32'], ['kc', 'i32'], ['ic', 'i32'], ['rows', 'i32'], ['jr', 'i32'], ['cols', 'i32'], ['i', 'i32'], ['j', 'i32'], ['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pb', 'i32'], ['s', 'f64']])}
+  ${locals([['kcMax', 'i32'], ['ncMax', 'i32'], ['jc', 'i32'], ['nc', 'i32'], ['pc', 'i32'], ['kc', 'i32'], ['ic', 'i32'], ['rows', 'i32'], ['jr', 'i32'], ['cols', 'i32'], ['i', 'i32'], ['j', 'i32'], ['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pb', 'i32'], ['aFinite', 'i32'], ['kcT', 'i32'], ['s', 'f64']])}
   (if (i32.or (i32.eqz ${get('m')}) (i32.eqz ${get('n')})) (then (return)))
   (if (i32.eqz ${get('k')}) (then ${kZero}))
   ${set('kcMax', `(call $blockSize ${get('k')} ${i32(KC)} ${i32(1)})`)}
@@ -520,12 +546,13 @@ function indent(text) {
 /** The products, gather and activations; its memory starts with the scratch area. */
 export function moduleText() {
   return indent(`;; deltaprop's WebAssembly SIMD kernels. GENERATED by scripts/gen-wasm.mjs: edit that, not this.
-;; Memory layout (bytes): ${ZERO} zeros (64), ${EDGE} edge block (4 × 4), ${APACK} packed A (4 × ${KC}),
+;; Memory layout (bytes): ${ZERO} zeros (64), ${EDGE} edge block (4 × 4), ${FLAGS} zero-panel flags, ${APACK} packed A (4 × ${KC}),
 ;; ${BPACK} packed B (${NC} × ${KC}), ${HEAP_BASE} the arena's values.
 (module
 (import "env" "memory" (memory 1))
 ${tile()}
 ${pack()}
+${finite()}
 ${blockSize()}
 ${copyBlock()}
 ${gemm()}

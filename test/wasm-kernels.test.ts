@@ -128,6 +128,56 @@ describe('wasm products equal the naive references bit for bit', () => {
   for (const shape of SHAPES) it(name(shape), () => checkProducts(shape));
 });
 
+describe('wasm products on sparse operands (all-zero panels are skipped, with the same bits)', () => {
+  /**
+   * k × n with whole 4-column panels of ±0: every third panel zero on all rows, the next one zero on
+   * the first half of the rows only (so one block of steps skips it and another does not), the rest dense.
+   */
+  function sparse(rng: Random, k: number, n: number): Float64Array {
+    const v = new Float64Array(k * n);
+    for (let p = 0; p < k; p++) {
+      for (let j = 0; j < n; j++) {
+        const panel = (j >> 2) % 3;
+        const zero = panel === 0 || (panel === 1 && p < k / 2) || rng.uniform(0, 1) < 0.3;
+        v[p * n + j] = zero ? ((p + j) & 1 ? -0 : 0) : rng.uniform(-2, 2);
+      }
+    }
+    return v;
+  }
+
+  // [m, k, n]: the digits' first-layer gradient, ragged edges, more steps than one block (256)
+  const shapes: Shape[] = [[128, 32, 784], [13, 300, 37], [5, 257, 129], [32, 10, 128], [9, 600, 531], [4, 1, 4]];
+  for (const [m, k, n] of shapes) {
+    it(`${name([m, k, n])}: TN and NN with a finite operand, and with an Infinity or a NaN in it`, () => {
+      const rng = new Random(9000 + m + k + n);
+      const ar = arena(k * n + 3 * (2 * k * m + m * n) + 16);
+      const b = matrixIn(ar, k, n, sparse(rng, k, n));
+      for (const poison of [undefined, Number.POSITIVE_INFINITY, Number.NaN]) {
+        const aT = matrixIn(ar, k, m, values(rng, k * m));
+        const a = matrixIn(ar, m, k, values(rng, m * k));
+        if (poison !== undefined) {
+          // in the last block of steps, in a row panel of its own: a skip must not hide it
+          aT.data[(k - 1) * m + (m - 1)] = poison;
+          a.data[(m - 1) * k + (k - 1)] = poison;
+        }
+        const fast = dirtyIn(ar, m, n), naive = new Matrix(m, n);
+        for (const scale of [1, 1 / 32, -3]) {
+          fast.data.fill(Number.NaN);
+          ar.kernels.matmulTN(fast, aT, b, scale);
+          js.matmulTNNaive(naive, aT, b, scale);
+          expectSameBits(fast.data, naive.data, `TN scale ${scale}, poison ${poison}`);
+        }
+        fast.data.fill(Number.NaN);
+        ar.kernels.matmulNN(fast, a, b);
+        js.matmulNNNaive(naive, a, b);
+        expectSameBits(fast.data, naive.data, `NN, poison ${poison}`);
+        if (poison !== undefined) expect(naive.data.some((x) => Number.isNaN(x))).toBe(true); // the case is real
+      }
+      expect(ar.fallbacks).toBe(0);
+    });
+  }
+});
+
 describe('wasm products on huge, tiny, subnormal and signed-zero values', () => {
   for (const shape of [[7, 13, 11], [5, 300, 9], [4, 3, 4], [1, 1, 1], [9, 2, 6]] as Shape[]) {
     it(name(shape), () => checkProducts(shape, special));
