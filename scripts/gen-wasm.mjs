@@ -31,14 +31,16 @@ const NC = 128;
 const ZERO = 0;
 /** A 4 × 4 block of out at a ragged edge (row stride 32 bytes). */
 const EDGE = 64;
-/** One byte per 4-column panel of the packed B block: 1 when the panel is all ±0 (see gemm). */
+/** One byte per 4-column panel of the packed B block: bit 0 when it is all ±0, bit 1 when it is finite (see gemm). */
 const FLAGS = EDGE + 4 * 4 * 8;
 /** The packed A panel: 4 rows × KC steps. */
 const APACK = 256;
 /** The packed B block: NC columns × KC steps, as panels of 4 columns. */
 const BPACK = APACK + 4 * KC * 8;
+/** The steps of the packed A panel that are not all ±0: byte offsets (32·p), KC at most. */
+const LIST = BPACK + NC * KC * 8;
 /** Where the arena's own values start. */
-const HEAP_BASE = align(BPACK + NC * KC * 8, 64);
+const HEAP_BASE = align(LIST + KC * 4, 64);
 
 function align(x, to) {
   return Math.ceil(x / to) * to;
@@ -65,6 +67,7 @@ const doWhile = (label, body, cond) => `(loop $${label}\n${body}\n(br_if $${labe
  * init rows at ip (row stride irs bytes), adds x_r(p) · y(p) for p = 0 … kc − 1 from the packed
  * panels pa (4 values per step) and pb (4 values per step), and is stored times scale at op
  * (row stride ors). ip may equal op. kc may be 0: then the init rows are stored times scale.
+ * With nz ≥ 0 only the nz steps listed at LIST are added, when that gives the same bits (see below).
  */
 function tile() {
   const rows = [0, 1, 2, 3];
@@ -75,18 +78,25 @@ function tile() {
       add('ip', get('irs')),
     ].join('\n'))
     .join('\n');
-  const step = [
-    set('b0', `(v128.load ${get('pb')})`),
-    set('b1', `(v128.load offset=16 ${get('pb')})`),
+  // one step p: the four x_r(p) at ax, the four y(p) at bx
+  const step = (ax, bx) => [
+    set('b0', `(v128.load ${bx})`),
+    set('b1', `(v128.load offset=16 ${bx})`),
     ...rows.map((r) => [
-      set('x', `(v128.load64_splat offset=${8 * r} ${get('pa')})`),
+      set('x', `(v128.load64_splat offset=${8 * r} ${ax})`),
       // s += a · b, the multiply and the add as two instructions, in the naive order
       set(`c${r}0`, `(f64x2.add ${get(`c${r}0`)} (f64x2.mul ${get('x')} ${get('b0')}))`),
       set(`c${r}1`, `(f64x2.add ${get(`c${r}1`)} (f64x2.mul ${get('x')} ${get('b1')}))`),
     ].join('\n')),
-    add('pa', 32),
-    add('pb', 32),
   ].join('\n');
+  const dense = `${step(get('pa'), get('pb'))}\n${add('pa', 32)}\n${add('pb', 32)}`;
+  // the listed steps only: q is the byte offset 32·p of step p in both panels
+  const listed = `${set('q', `(i32.load ${get('l')})`)}
+    ${step(`(i32.add ${get('pa')} ${get('q')})`, `(i32.add ${get('pb')} ${get('q')})`)}
+    ${add('l', 4)}`;
+  const NEG_ZERO = `(v128.const i64x2 ${-(2n ** 63n)} ${-(2n ** 63n)})`;
+  const negZero = rows.flatMap((r) => [0, 1].map((h) => `(i64x2.eq ${get(`c${r}${h}`)} ${NEG_ZERO})`))
+    .reduce((a, b) => `(v128.or ${a} ${b})`);
   const store = rows
     .map((r) => [
       `(v128.store ${get('op')} (f64x2.mul ${get(`c${r}0`)} ${get('s')}))`,
@@ -95,12 +105,22 @@ function tile() {
     ].join('\n'))
     .join('\n');
   return `
-(func $tile ${params([['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pa', 'i32'], ['pb', 'i32'], ['kc', 'i32'], ['scale', 'f64']])}
-  ${locals([...rows.flatMap((r) => [[`c${r}0`, 'v128'], [`c${r}1`, 'v128']]), ['x', 'v128'], ['b0', 'v128'], ['b1', 'v128'], ['s', 'v128'], ['end', 'i32']])}
+(func $tile ${params([['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pa', 'i32'], ['pb', 'i32'], ['kc', 'i32'], ['scale', 'f64'], ['nz', 'i32']])}
+  ${locals([...rows.flatMap((r) => [[`c${r}0`, 'v128'], [`c${r}1`, 'v128']]), ['x', 'v128'], ['b0', 'v128'], ['b1', 'v128'], ['s', 'v128'], ['end', 'i32'], ['l', 'i32'], ['q', 'i32']])}
   ${init}
-  ${set('end', `(i32.add ${get('pa')} (i32.shl ${get('kc')} ${i32(5)}))`)}
-  (if (i32.lt_u ${get('pa')} ${get('end')}) (then
-    ${doWhile('steps', step, `(i32.lt_u ${get('pa')} ${get('end')})`)}))
+  ;; The listed steps only, when the caller listed them (nz ≥ 0: the other steps have x = ±0 and a
+  ;; finite y, so their products are ±0) and no sum starts at −0 (−0 + +0 is +0): adding ±0 to a sum
+  ;; that is not −0 leaves its bits unchanged, and such a sum never becomes −0.
+  (if (i32.and (i32.ge_s ${get('nz')} ${i32(0)}) (i32.eqz (v128.any_true ${negZero})))
+    (then
+      ${set('l', i32(LIST))}
+      ${set('end', `(i32.add ${i32(LIST)} (i32.shl ${get('nz')} ${i32(2)}))`)}
+      (if (i32.lt_u ${get('l')} ${get('end')}) (then
+        ${doWhile('listed', listed, `(i32.lt_u ${get('l')} ${get('end')})`)})))
+    (else
+      ${set('end', `(i32.add ${get('pa')} (i32.shl ${get('kc')} ${i32(5)}))`)}
+      (if (i32.lt_u ${get('pa')} ${get('end')}) (then
+        ${doWhile('steps', dense, `(i32.lt_u ${get('pa')} ${get('end')})`)}))))
   ${set('s', `(f64x2.splat ${get('scale')})`)}
   ${store})`;
 }
@@ -173,15 +193,31 @@ function pack() {
   (i32.const 0))`;
 }
 
-/** 1 when every value of the packed A panel (4 × kc) is finite: Σ x·0 is 0 exactly then, NaN otherwise. */
+/** 1 when every value of the packed panel at p (4 × kc) is finite: Σ x·0 is 0 exactly then, NaN otherwise. */
 function finite() {
   return `
-(func $finite ${params([['kc', 'i32']])} (result i32)
-  ${locals([['p', 'i32'], ['end', 'i32'], ['acc', 'v128']])}
-  ${set('p', i32(APACK))}
-  ${set('end', `(i32.add ${i32(APACK)} (i32.shl ${get('kc')} ${i32(5)}))`)}
+(func $finite ${params([['p', 'i32'], ['kc', 'i32']])} (result i32)
+  ${locals([['end', 'i32'], ['acc', 'v128']])}
+  ${set('end', `(i32.add ${get('p')} (i32.shl ${get('kc')} ${i32(5)}))`)}
   ${doWhile('values', `${set('acc', `(f64x2.add ${get('acc')} (f64x2.mul (v128.load ${get('p')}) ${ZERO_V}))`)}\n${add('p', 16)}`, `(i32.lt_u ${get('p')} ${get('end')})`)}
   (f64.eq (f64.add (f64x2.extract_lane 0 ${get('acc')}) (f64x2.extract_lane 1 ${get('acc')})) (f64.const 0)))`;
+}
+
+/** Lists at LIST the byte offsets 32·p of the steps of the packed A panel (4 × kc) with a value that is not ±0; returns how many. */
+function steps() {
+  const ABS = `(v128.const i64x2 ${0x7fffffffffffffffn} ${0x7fffffffffffffffn})`;
+  return `
+(func $steps ${params([['kc', 'i32']])} (result i32)
+  ${locals([['p', 'i32'], ['end', 'i32'], ['l', 'i32']])}
+  ${set('p', i32(APACK))}
+  ${set('end', `(i32.add ${i32(APACK)} (i32.shl ${get('kc')} ${i32(5)}))`)}
+  ${set('l', i32(LIST))}
+  ${doWhile('scan', `(if (v128.any_true (v128.and (v128.or (v128.load ${get('p')}) (v128.load offset=16 ${get('p')})) ${ABS}))
+      (then
+        (i32.store ${get('l')} (i32.sub ${get('p')} ${i32(APACK)}))
+        ${add('l', 4)}))
+    ${add('p', 32)}`, `(i32.lt_u ${get('p')} ${get('end')})`)}
+  (i32.shr_u (i32.sub ${get('l')} ${i32(LIST)}) ${i32(2)}))`;
 }
 
 /** The block size that splits `total` into the fewest blocks of at most `max`, rounded up to `multiple`. */
@@ -237,12 +273,15 @@ function gemm() {
       ${set('pb', `(i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)}))`)}
       ;; An all-±0 B panel adds only ±0 to sums that start at +0 (no bias), which leaves them
       ;; unchanged bit for bit (a sum from +0 is never −0) as long as every x is finite: no steps.
-      ${set('kcT', `(select ${i32(0)} ${get('kc')} (i32.and ${get('aFinite')} (i32.load8_u offset=${FLAGS} (i32.shr_u ${get('jr')} ${i32(2)}))))`)}
+      ${set('flags', `(i32.load8_u offset=${FLAGS} (i32.shr_u ${get('jr')} ${i32(2)}))`)}
+      ${set('kcT', `(select ${i32(0)} ${get('kc')} (i32.and ${get('aFinite')} (i32.and ${get('flags')} ${i32(1)})))`)}
+      ;; the steps of A that are all ±0 may be left out when this panel of B is finite
+      ${set('nzT', `(select ${get('nz')} ${i32(-1)} (i32.and ${get('flags')} ${i32(2)}))`)}
       (if (i32.and (i32.eq ${get('rows')} ${i32(4)}) (i32.eq ${get('cols')} ${i32(4)}))
-        (then (call $tile ${get('ip')} ${get('irs')} ${get('op')} ${get('ors')} ${i32(APACK)} ${get('pb')} ${get('kcT')} ${get('s')}))
+        (then (call $tile ${get('ip')} ${get('irs')} ${get('op')} ${get('ors')} ${i32(APACK)} ${get('pb')} ${get('kcT')} ${get('s')} ${get('nzT')}))
         (else
           (call $copyBlock ${i32(EDGE)} ${i32(32)} ${get('ip')} ${get('irs')} ${get('rows')} ${get('cols')})
-          (call $tile ${i32(EDGE)} ${i32(32)} ${i32(EDGE)} ${i32(32)} ${i32(APACK)} ${get('pb')} ${get('kcT')} ${get('s')})
+          (call $tile ${i32(EDGE)} ${i32(32)} ${i32(EDGE)} ${i32(32)} ${i32(APACK)} ${get('pb')} ${get('kcT')} ${get('s')} ${get('nzT')})
           (call $copyBlock ${get('op')} ${get('ors')} ${i32(EDGE)} ${i32(32)} ${get('rows')} ${get('cols')})))
       ${add('jr', 4)}`, `(i32.lt_u ${get('jr')} ${get('nc')})`)}`;
   const rowPanels = `
@@ -250,16 +289,22 @@ function gemm() {
     ${doWhile('rowPanels', `${set('rows', `(select (i32.sub ${get('m')} ${get('ic')}) ${i32(4)} (i32.lt_u (i32.sub ${get('m')} ${get('ic')}) ${i32(4)}))`)}
       (drop (call $pack ${i32(APACK)} ${get('a')} ${get('lda')} ${get('aCol')} ${get('ic')} ${get('rows')} ${get('pc')} ${get('kc')}))
       ;; without a bias, a finite A panel may skip the all-zero B panels (see below)
-      ${set('aFinite', `(if (result i32) ${get('bias')} (then ${i32(0)}) (else (call $finite ${get('kc')})))`)}
+      ${set('aFinite', `(if (result i32) ${get('bias')} (then ${i32(0)}) (else (call $finite ${i32(APACK)} ${get('kc')})))`)}
+      ;; listed steps pay for their index loads when at least a quarter of the steps are all ±0
+      ${set('nz', `(call $steps ${get('kc')})`)}
+      ${set('nz', `(select ${get('nz')} ${i32(-1)} (i32.lt_u (i32.shl ${get('nz')} ${i32(2)}) (i32.mul ${get('kc')} ${i32(3)})))`)}
       ${tiles}
       ${add('ic', 4)}`, `(i32.lt_u ${get('ic')} ${get('m')})`)}`;
   const packB = `
     ${set('jr', i32(0))}
-    ${doWhile('packB', `(i32.store8 offset=${FLAGS} (i32.shr_u ${get('jr')} ${i32(2)})
-        (call $pack (i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)})) ${get('b')} ${get('ldb')} ${get('bCol')}
+    ${doWhile('packB', `${set('pb', `(i32.add ${i32(BPACK)} (i32.shl (i32.mul ${get('jr')} ${get('kc')}) ${i32(3)}))`)}
+      (i32.store8 offset=${FLAGS} (i32.shr_u ${get('jr')} ${i32(2)}) (i32.or
+        (call $pack ${get('pb')} ${get('b')} ${get('ldb')} ${get('bCol')}
           (i32.add ${get('jc')} ${get('jr')})
           (select (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)} (i32.lt_u (i32.sub ${get('nc')} ${get('jr')}) ${i32(4)}))
-          ${get('pc')} ${get('kc')}))
+          ${get('pc')} ${get('kc')})
+        ;; rows of b (the weights of a forward product): whether the panel is finite, for listed steps
+        (i32.shl (if (result i32) ${get('bCol')} (then ${i32(0)}) (else (call $finite ${get('pb')} ${get('kc')}))) ${i32(1)})))
       ${add('jr', 4)}`, `(i32.lt_u ${get('jr')} ${get('nc')})`)}`;
   const stepBlocks = `
     ${set('pc', i32(0))}
@@ -271,7 +316,7 @@ function gemm() {
       ${add('pc', get('kc'))}`, `(i32.lt_u ${get('pc')} ${get('k')})`)}`;
   return `
 (func (export "gemm") ${params([['o', 'i32'], ['m', 'i32'], ['n', 'i32'], ['k', 'i32'], ['a', 'i32'], ['lda', 'i32'], ['aCol', 'i32'], ['b', 'i32'], ['ldb', 'i32'], ['bCol', 'i32'], ['bias', 'i32'], ['scale', 'f64']])}
-  ${locals([['kcMax', 'i32'], ['ncMax', 'i32'], ['jc', 'i32'], ['nc', 'i32'], ['pc', 'i32'], ['kc', 'i32'], ['ic', 'i32'], ['rows', 'i32'], ['jr', 'i32'], ['cols', 'i32'], ['i', 'i32'], ['j', 'i32'], ['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pb', 'i32'], ['aFinite', 'i32'], ['kcT', 'i32'], ['s', 'f64']])}
+  ${locals([['kcMax', 'i32'], ['ncMax', 'i32'], ['jc', 'i32'], ['nc', 'i32'], ['pc', 'i32'], ['kc', 'i32'], ['ic', 'i32'], ['rows', 'i32'], ['jr', 'i32'], ['cols', 'i32'], ['i', 'i32'], ['j', 'i32'], ['ip', 'i32'], ['irs', 'i32'], ['op', 'i32'], ['ors', 'i32'], ['pb', 'i32'], ['aFinite', 'i32'], ['kcT', 'i32'], ['nz', 'i32'], ['nzT', 'i32'], ['flags', 'i32'], ['s', 'f64']])}
   (if (i32.or (i32.eqz ${get('m')}) (i32.eqz ${get('n')})) (then (return)))
   (if (i32.eqz ${get('k')}) (then ${kZero}))
   ${set('kcMax', `(call $blockSize ${get('k')} ${i32(KC)} ${i32(1)})`)}
@@ -547,12 +592,13 @@ function indent(text) {
 export function moduleText() {
   return indent(`;; deltaprop's WebAssembly SIMD kernels. GENERATED by scripts/gen-wasm.mjs: edit that, not this.
 ;; Memory layout (bytes): ${ZERO} zeros (64), ${EDGE} edge block (4 × 4), ${FLAGS} zero-panel flags, ${APACK} packed A (4 × ${KC}),
-;; ${BPACK} packed B (${NC} × ${KC}), ${HEAP_BASE} the arena's values.
+;; ${BPACK} packed B (${NC} × ${KC}), ${LIST} listed steps (${KC}), ${HEAP_BASE} the arena's values.
 (module
 (import "env" "memory" (memory 1))
 ${tile()}
 ${pack()}
 ${finite()}
+${steps()}
 ${blockSize()}
 ${copyBlock()}
 ${gemm()}

@@ -178,6 +178,66 @@ describe('wasm products on sparse operands (all-zero panels are skipped, with th
   }
 });
 
+describe('wasm forward products on sparse inputs (all-zero steps are left out, with the same bits)', () => {
+  /** m × k inputs whose columns (steps) are often ±0 on every row: `zeroRate` of them, plus scattered zeros. */
+  function sparseRows(rng: Random, m: number, k: number, zeroRate: number): Float64Array {
+    const v = new Float64Array(m * k);
+    const blank = Array.from({ length: k }, () => rng.uniform(0, 1) < zeroRate);
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) {
+        const zero = blank[p]! || rng.uniform(0, 1) < 0.3;
+        v[i * k + p] = zero ? ((i + p) & 1 ? -0 : 0) : rng.uniform(-2, 2);
+      }
+    }
+    return v;
+  }
+
+  // [m, k, n]: the digits' first layer, ragged edges, several blocks of steps (256), a single step
+  const shapes: Shape[] = [[32, 784, 128], [13, 300, 37], [5, 257, 129], [9, 600, 21], [4, 1, 4], [7, 9, 5]];
+  for (const [m, k, n] of shapes) {
+    it(`${name([m, k, n])}: NT with and without a bias (−0 entries included), dense and sparse, finite and not`, () => {
+      const rng = new Random(9500 + m + k + n);
+      const ar = arena(6 * (m * k + n * k + n + m * n) + 16);
+      for (const zeroRate of [0.7, 0.1]) { // below and above the density where steps get listed
+        for (const poison of [undefined, Number.POSITIVE_INFINITY, Number.NaN]) {
+          const a = matrixIn(ar, m, k, sparseRows(rng, m, k, zeroRate));
+          const w = matrixIn(ar, n, k, values(rng, n * k));
+          // a bias of −0 on every column of the first panel and on a few others
+          const bias = copyIn(ar, values(rng, n, (r) => (r.uniform(0, 1) < 0.4 ? -0 : r.uniform(-1, 1))));
+          for (let j = 0; j < Math.min(4, n); j++) bias[j] = -0;
+          if (poison !== undefined) {
+            // a non-finite weight on a step where the first rows' inputs are all zero: leaving it out would hide a NaN
+            const p = k - 1;
+            for (let i = 0; i < Math.min(4, m); i++) a.data[i * k + p] = 0;
+            w.data[(n - 1) * k + p] = poison;
+          }
+          const fast = dirtyIn(ar, m, n), naive = new Matrix(m, n);
+          for (const bs of [undefined, bias]) {
+            ar.kernels.matmulNT(fast, a, w, bs);
+            js.matmulNTNaive(naive, a, w, bs);
+            expectSameBits(fast.data, naive.data, `NT${bs ? ' + bias' : ''}, zero rate ${zeroRate}, poison ${poison}`);
+          }
+          if (poison !== undefined) expect(naive.data.some((x) => Number.isNaN(x))).toBe(true); // the case is real
+        }
+      }
+      expect(ar.fallbacks).toBe(0);
+    });
+  }
+
+  it('a row panel of zero inputs keeps the sums that start at −0 exactly as the naive sum leaves them', () => {
+    const ar = arena(256);
+    // 4 rows × 3 steps of zeros (+0): every product with a positive weight is +0, and −0 + +0 is +0
+    const a = matrixIn(ar, 4, 3, new Float64Array(12));
+    const w = matrixIn(ar, 4, 3, new Float64Array([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]));
+    const bias = copyIn(ar, new Float64Array([-0, -0, 1, -0]));
+    const fast = dirtyIn(ar, 4, 4), naive = new Matrix(4, 4);
+    ar.kernels.matmulNT(fast, a, w, bias);
+    js.matmulNTNaive(naive, a, w, bias);
+    expectSameBits(fast.data, naive.data, 'NT');
+    expect(Object.is(naive.data[0], 0)).toBe(true);
+  });
+});
+
 describe('wasm products on huge, tiny, subnormal and signed-zero values', () => {
   for (const shape of [[7, 13, 11], [5, 300, 9], [4, 3, 4], [1, 1, 1], [9, 2, 6]] as Shape[]) {
     it(name(shape), () => checkProducts(shape, special));

@@ -35,7 +35,7 @@
  *   stale `layer.weights.data` after a documented move cannot pass for live data. On the JS
  *   backend it only marks the arena disposed (the views keep their last values).
  * - Memory cost of a WebAssembly arena: n · 8 bytes plus a fixed scratch area for packing
- *   (HEAP_BASE, 264 KiB), rounded up to 64 KiB pages.
+ *   (HEAP_BASE, 265 KiB), rounded up to 64 KiB pages.
  */
 import { DeltapropError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
