@@ -290,8 +290,9 @@ function gemm() {
       (drop (call $pack ${i32(APACK)} ${get('a')} ${get('lda')} ${get('aCol')} ${get('ic')} ${get('rows')} ${get('pc')} ${get('kc')}))
       ;; without a bias, a finite A panel may skip the all-zero B panels (see below)
       ${set('aFinite', `(if (result i32) ${get('bias')} (then ${i32(0)}) (else (call $finite ${i32(APACK)} ${get('kc')})))`)}
-      ;; listed steps pay for their index loads when at least a quarter of the steps are all ±0
-      ${set('nz', `(call $steps ${get('kc')})`)}
+      ;; for rows of b (forward products), the steps of A that are not all ±0, when at least a
+      ;; quarter of them are (listed steps pay for their index loads); -1: every step
+      ${set('nz', `(if (result i32) ${get('bCol')} (then ${i32(-1)}) (else (call $steps ${get('kc')})))`)}
       ${set('nz', `(select ${get('nz')} ${i32(-1)} (i32.lt_u (i32.shl ${get('nz')} ${i32(2)}) (i32.mul ${get('kc')} ${i32(3)})))`)}
       ${tiles}
       ${add('ic', 4)}`, `(i32.lt_u ${get('ic')} ${get('m')})`)}`;

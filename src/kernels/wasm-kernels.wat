@@ -238,8 +238,9 @@
           (drop (call $pack (i32.const 256) (local.get $a) (local.get $lda) (local.get $aCol) (local.get $ic) (local.get $rows) (local.get $pc) (local.get $kc)))
           ;; without a bias, a finite A panel may skip the all-zero B panels (see below)
           (local.set $aFinite (if (result i32) (local.get $bias) (then (i32.const 0)) (else (call $finite (i32.const 256) (local.get $kc)))))
-          ;; listed steps pay for their index loads when at least a quarter of the steps are all ±0
-          (local.set $nz (call $steps (local.get $kc)))
+          ;; for rows of b (forward products), the steps of A that are not all ±0, when at least a
+          ;; quarter of them are (listed steps pay for their index loads); -1: every step
+          (local.set $nz (if (result i32) (local.get $bCol) (then (i32.const -1)) (else (call $steps (local.get $kc)))))
           (local.set $nz (select (local.get $nz) (i32.const -1) (i32.lt_u (i32.shl (local.get $nz) (i32.const 2)) (i32.mul (local.get $kc) (i32.const 3)))))
           (local.set $jr (i32.const 0))
           (loop $panels
