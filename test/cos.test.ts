@@ -6,14 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { cos } from '../src/core/trig.js';
 import { Random } from '../src/core/random.js';
-import { ulpDistance } from './helpers/ulp.js';
-
-// ---------------------------------------------------------------------------------------------
-// Bits and ulps.
-
-const F = new Float64Array(1);
-const B = new BigInt64Array(F.buffer);
-const MAG = 0x7fffffffffffffffn;
+import { bitLength, decompose, ulpDistance } from './helpers/ulp.js';
 
 // ---------------------------------------------------------------------------------------------
 // The reference: fixed point with W fraction bits in BigInt. π from Machin's formula
@@ -23,10 +16,6 @@ const MAG = 0x7fffffffffffffffn;
 
 const W = 320;
 const ONE = 1n << BigInt(W);
-
-function bitLength(n: bigint): number {
-  return n === 0n ? 0 : (n < 0n ? -n : n).toString(2).length;
-}
 
 /** atan(1/n) with W fraction bits. */
 function atanInverse(n: bigint): bigint {
@@ -46,15 +35,10 @@ const HALF_PI = PI / 2n;
 
 /** x exactly, in fixed point (truncated below 2^-W, which the values used here never reach). */
 function toFixed(x: number): bigint {
-  F[0] = x;
-  const v = B[0]!;
-  const mag = v & MAG;
-  const ebits = Number(mag >> 52n);
-  const frac = mag & 0xfffffffffffffn;
-  const m = ebits === 0 ? frac : frac | 0x10000000000000n;
-  const e = (ebits === 0 ? -1074 : ebits - 1075) + W;
-  const fixed = e >= 0 ? m << BigInt(e) : m >> BigInt(-e);
-  return v < 0n ? -fixed : fixed;
+  const { m, e } = decompose(x);
+  const mag = m < 0n ? -m : m, shift = e + W;
+  const fixed = shift >= 0 ? mag << BigInt(shift) : mag >> BigInt(-shift);
+  return m < 0n ? -fixed : fixed;
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {

@@ -1,40 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import { exp, expm1, log, log1p, tanh } from '../src/core/math.js';
 import { Random } from '../src/core/random.js';
-import { ulpDistance } from './helpers/ulp.js';
+import { type Big, bitLength, decompose, ulpDistance } from './helpers/ulp.js';
 
-// ---------------------------------------------------------------------------------------------
-// ulp distance between two doubles: the number of representable values between them.
-
+// Bits of a double, for hashing results.
 const F = new Float64Array(1);
 const B = new BigInt64Array(F.buffer);
-const MAG = 0x7fffffffffffffffn;
 
 // ---------------------------------------------------------------------------------------------
 // Arbitrary-precision reference values with BigInt: a value is m·2^e.
 
-interface Big {
-  m: bigint;
-  e: number;
-}
-
 const W = 256; // working fraction bits of the series
-
-function bitLength(n: bigint): number {
-  return n === 0n ? 0 : (n < 0n ? -n : n).toString(2).length;
-}
-
-/** x = m·2^e exactly. */
-function decompose(x: number): Big {
-  F[0] = x;
-  const v = B[0]!;
-  const mag = v & MAG;
-  const ebits = Number(mag >> 52n);
-  const frac = mag & 0xfffffffffffffn;
-  const m = ebits === 0 ? frac : frac | 0x10000000000000n;
-  const e = ebits === 0 ? -1074 : ebits - 1075;
-  return { m: v < 0n ? -m : m, e };
-}
 
 /** a·b/2^w, truncated toward zero (so the series below end on 0n for either sign). */
 function mulFixed(a: bigint, b: bigint, w: number): bigint {
